@@ -1,0 +1,74 @@
+import path from 'node:path';
+import os from 'node:os';
+import type { Handlers } from './dispatch';
+import type { Environment, ServiceContext } from './context';
+import { Journal } from './journal/journal';
+import { VoService } from './vo/vo-service';
+import { stepAvailability } from './app/steps';
+import type { EventName, EventPayload } from '../../shared/contract';
+
+export type { ServiceContext, Environment } from './context';
+export { createDispatcher, type Handlers, type Dispatcher } from './dispatch';
+
+export { APP_VERSION } from './version';
+import { APP_VERSION } from './version';
+
+export interface CreateServicesOptions {
+  readonly dataDir?: string;
+  readonly homeDir?: string;
+  readonly environment?: Environment;
+  readonly shell: ServiceContext['shell'];
+  readonly voDirectoryFile?: string;
+  readonly now?: () => Date;
+  readonly emit?: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+}
+
+/** The app's data folder: $OSG_ONBOARD_DATA, else the XDG data home. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.OSG_ONBOARD_DATA) return path.resolve(env.OSG_ONBOARD_DATA);
+  const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'osg-onboard');
+}
+
+/** Sandbox unless `OSG_ONBOARD_ENV=production` (the sandbox is the embedded default). */
+export function defaultEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  return env.OSG_ONBOARD_ENV === 'production' ? 'production' : 'sandbox';
+}
+
+export interface Services {
+  readonly context: ServiceContext;
+  readonly handlers: Handlers;
+  readonly journal: Journal;
+  readonly vo: VoService;
+  dispose(): Promise<void>;
+}
+
+export function createServices(opts: CreateServicesOptions): Services {
+  const context: ServiceContext = {
+    dataDir: opts.dataDir ?? defaultDataDir(),
+    homeDir: opts.homeDir ?? os.homedir(),
+    environment: opts.environment ?? defaultEnvironment(),
+    shell: opts.shell,
+    version: APP_VERSION,
+    now: opts.now ?? (() => new Date()),
+    emit: opts.emit ?? (() => {}),
+  };
+  const journal = new Journal(context.dataDir, context.now, (at) => context.emit('journalChanged', { at }));
+  const vo = new VoService({ environment: context.environment, journal, directoryFile: opts.voDirectoryFile, now: context.now });
+
+  const handlers: Handlers = {
+    appInfo: async () => ({
+      version: context.version,
+      environment: context.environment,
+      shell: context.shell === 'electron' ? 'electron' : 'browser',
+      dataDir: context.dataDir,
+      steps: stepAvailability(),
+    }),
+    voList: async ({ query }) => vo.list(query),
+    voChoose: async ({ name }) => vo.choose(name),
+    voAddCustom: async (input) => vo.addCustom(input),
+    voCurrent: async () => vo.current(),
+  };
+
+  return { context, handlers, journal, vo, dispose: async () => {} };
+}

@@ -1,0 +1,45 @@
+import type { InputOf, OutputOf } from './define';
+import { appProcedures } from './app';
+import { voProcedures } from './vo';
+import type { EventName, EventPayload } from './events';
+import type { WireError } from '../errors';
+
+export * from './define';
+export * from './events';
+export type { AppInfo, StepAvailability } from './app';
+export type { VoChoice } from './vo';
+
+/**
+ * The one contract. Every procedure the window may call, by name. The preload, the browser
+ * bridge, the renderer client and the CLI are all made from this object; a capability adds
+ * its procedures in shared/contract/<capability>.ts and one spread here.
+ */
+export const procedures = {
+  ...appProcedures,
+  ...voProcedures,
+} as const;
+
+export type Procedures = typeof procedures;
+export type ProcedureName = keyof Procedures;
+export const PROCEDURE_NAMES = Object.keys(procedures) as ProcedureName[];
+
+export function isProcedureName(name: unknown): name is ProcedureName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(procedures, name);
+}
+
+/** What every call answers on the wire: a value, or a typed error (never a stack). */
+export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
+
+/** The API the window sees as `window.onboard`: one function per procedure, plus `on`. */
+export type OnboardApi = {
+  readonly [K in ProcedureName]: (input: InputOf<Procedures[K]>) => Promise<OutputOf<Procedures[K]>>;
+} & {
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  readonly on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => () => void;
+};
+
+/** Exactly the keys `window.onboard` must have (tests check this). */
+export const API_KEYS: readonly string[] = [...PROCEDURE_NAMES, 'on'];
+
+export const IPC_PREFIX = 'onboard:';
+export const IPC_EVENT_CHANNEL = 'onboard:event';
