@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io: Omit<CliIo, 'argv'>): Pr
   const cmd = findCommand(argv);
   if (!cmd) {
     const json = argv.includes('--json');
-    return reportError({ ...io, argv }, new OnboardError('INVALID_INPUT', { field: 'command', detail: `“${argv.join(' ')}” is not a command; see osg-onboard --help` }), json);
+    return reportError({ ...io, argv }, new OnboardError('UNKNOWN_COMMAND', { command: argv.filter((a) => !a.startsWith('-')).slice(0, 3).join(' ') }), json);
   }
   const rest = argv.slice(cmd.words.length);
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -53,7 +53,7 @@ export async function main(argv: readonly string[], io: Omit<CliIo, 'argv'>): Pr
     // parseArgs errors (unknown option, missing value) are input errors.
     const err = e as { code?: string; message?: string };
     if (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
-      return reportError({ ...io, argv: rest }, new OnboardError('INVALID_INPUT', { field: 'options', detail: `${err.message}. See: ${cmd.usage}` }), rest.includes('--json'));
+      return reportError({ ...io, argv: rest }, new OnboardError('USAGE', { detail: err.message ?? 'unknown option', usage: cmd.usage }), rest.includes('--json'));
     }
     return reportError({ ...io, argv: rest }, e, rest.includes('--json'));
   }

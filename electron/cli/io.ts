@@ -31,7 +31,7 @@ export function reportError(io: CliIo, e: unknown, json: boolean): number {
   if (json) io.stdout.write(JSON.stringify({ error: wire }, null, 2) + '\n');
   else io.stderr.write(`osg-onboard: ${wire.message}\n  ${wire.hint}\n`);
   if (!isOnboardError(e) && io.env.OSG_ONBOARD_DEBUG) io.stderr.write(String((e as Error)?.stack ?? e) + '\n');
-  return wire.code === 'INVALID_INPUT' ? 2 : 1;
+  return wire.code === 'INVALID_INPUT' || wire.code === 'USAGE' || wire.code === 'UNKNOWN_COMMAND' ? 2 : 1;
 }
 
 /**

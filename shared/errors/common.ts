@@ -29,6 +29,14 @@ export const commonErrors = defineErrors({
     message: 'Could not {action} {path}: {detail}',
     hint: 'Check that the folder exists, that you may write to it, and that the disk is not full.',
   },
+  UNKNOWN_COMMAND: {
+    message: '“{command}” is not an osg-onboard command.',
+    hint: 'Run `osg-onboard --help` to see the commands.',
+  },
+  USAGE: {
+    message: 'The options are not right: {detail}',
+    hint: 'Usage: {usage}',
+  },
   CANCELLED: {
     message: 'The operation was cancelled.',
     hint: 'Start it again when you are ready.',

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { launchChromium } from '../helpers/browser';
+import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import { API_KEYS } from '../../shared/contract';
+import { findElectronBinary } from '../../build/bin/electron-path.mjs';
+
+const shots = path.join(ROOT, 'test-results', 'screenshots');
+let dataDir: string;
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-'));
+  mkdirSync(shots, { recursive: true });
+  app = await startApp({ dataDir });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** One browser context per page (axe needs it; sessionStorage is per tab anyway). */
+async function openPage(): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('close', () => void context.close());
+  return page;
+}
+
+async function axe(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(" ")} ${n.html.slice(0, 160)} ${n.failureSummary ?? ""}`).join("; ")})`);
+}
+
+describe('npm start (browser mode) and the Choose VO step', () => {
+  it('says in one line that Electron is missing and serves the wizard instead', () => {
+    if (findElectronBinary().path === null) {
+      expect(app.output()).toMatch(/Electron's binary is not installed on this machine.*starting browser mode instead\./);
+    }
+    expect(app.output()).toContain('open this address in your browser');
+  });
+
+  it('exposes exactly the contract, and nothing of Node or Electron', async () => {
+    const page = await openPage();
+    await page.goto(app.openUrl);
+    await page.getByTestId('vo-list').waitFor();
+    const probe = await page.evaluate(() => ({
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+      ipcRenderer: typeof (window as unknown as { ipcRenderer?: unknown }).ipcRenderer,
+      electron: typeof (window as unknown as { electron?: unknown }).electron,
+      keys: Object.keys(window.onboard ?? {}).sort(),
+      hashKeptToken: window.location.hash.includes('token'),
+    }));
+    expect(probe).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      ipcRenderer: 'undefined',
+      electron: 'undefined',
+      keys: [...API_KEYS].sort(),
+      hashKeptToken: false,
+    });
+    await page.close();
+  });
+
+  it('searches, picks the sandbox VO, and finds the choice kept after a reload', async () => {
+    const page = await openPage();
+    await page.goto(app.openUrl);
+    await page.getByTestId('vo-search').fill('practice sandbox');
+    await expect.poll(() => page.getByTestId('vo-list').locator('[data-testid^="vo-"]').count()).toBe(1);
+    await page.getByTestId('vo-sandbox').click();
+    await page.getByTestId('vo-details').getByText('OSG Onboard Sandbox').waitFor();
+    await page.screenshot({ path: path.join(shots, 'choose-vo-light.png'), fullPage: true });
+    await page.getByTestId('choose-vo').click();
+    // The next step is not built yet: it says so rather than pretending.
+    await page.getByTestId('screen-protect').getByTestId('step-unavailable').waitFor();
+    await page.reload();
+    await page.getByTestId('chosen-vo-caption').waitFor();
+    expect(await page.getByTestId('chosen-vo-caption').textContent()).toBe('sandbox');
+    await page.getByTestId('step-chooseVo').click();
+    expect(await page.getByTestId('current-vo').textContent()).toContain('(sandbox)');
+    await page.close();
+  });
+
+  it('a search with no match says what to do', async () => {
+    const page = await openPage();
+    await page.goto(app.openUrl);
+    await page.getByTestId('step-chooseVo').click();
+    await page.getByTestId('vo-search').fill('zzzz-no-such-vo');
+    expect(await page.getByTestId('vo-empty').textContent()).toContain('Custom VO');
+    await page.close();
+  });
+
+  it('a custom VO with a bad port and DN is refused naming the fields, then a good one is added', async () => {
+    const page = await openPage();
+    await page.goto(app.openUrl);
+    await page.getByTestId('step-chooseVo').click();
+    await page.getByRole('button', { name: 'Custom VO' }).click();
+    await page.getByTestId('custom-name').fill('myvo');
+    await page.getByTestId('custom-registrationUrl').fill('https://voms.example.org:8443/voms/myvo');
+    await page.getByTestId('custom-vomsHost').fill('voms.example.org');
+    await page.getByTestId('custom-vomsPort').fill('99999');
+    await page.getByTestId('custom-vomsDn').fill('not a dn');
+    await page.getByTestId('custom-submit').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('VOMS server port must be between 1 and 65535').waitFor();
+    await dialog.getByText('VOMS server DN must be a distinguished name').waitFor();
+    expect(await axe(page)).toEqual([]);
+    await page.getByTestId('custom-vomsPort').fill('15001');
+    await page.getByTestId('custom-vomsDn').fill('/DC=org/DC=example/CN=voms.example.org');
+    await page.getByTestId('custom-submit').click();
+    await page.getByTestId('vo-myvo').waitFor();
+    expect(await page.getByTestId('vo-details').textContent()).toContain('voms.example.org:15001');
+    await page.close();
+  });
+
+  it('the Choose VO step has no accessibility violations, in light and dark themes', async () => {
+    const page = await openPage();
+    await page.goto(app.openUrl);
+    await page.getByTestId('step-chooseVo').click();
+    await page.getByTestId('vo-sandbox').click();
+    expect(await axe(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    // Let MUI's colour transitions finish (the dark primary is #8ab8f0) before scanning.
+    await page.waitForFunction(() => {
+      const b = document.querySelector('[data-testid="choose-vo"]');
+      return b !== null && getComputedStyle(b).backgroundColor === 'rgb(138, 184, 240)' && getComputedStyle(b).color === 'rgba(0, 0, 0, 0.87)';
+    });
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'choose-vo-dark.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a page opened without the token is told to use the printed address, and its calls are refused', async () => {
+    const page = await openPage();
+    await page.goto(app.url);
+    await page.getByText('This page needs the address OSG Onboard printed').waitFor();
+    const status = await page.evaluate(async () => (await fetch('/api/voList', { method: 'POST', body: '{}' })).status);
+    expect(status).toBe(401);
+    await page.close();
+  });
+});

@@ -1,0 +1,20 @@
+import { chromium, type Browser } from 'playwright-core';
+import { existsSync } from 'node:fs';
+
+/** Debian's Chromium (Playwright's own browser download does not work offline). */
+export const CHROMIUM = process.env.OSG_ONBOARD_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
