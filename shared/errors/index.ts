@@ -1,5 +1,6 @@
 import { commonErrors } from './common';
 import { voErrors } from './vo';
+import { proxyErrors } from './proxy';
 import type { ErrorText } from './types';
 
 export type { ErrorText } from './types';
@@ -12,6 +13,7 @@ export { defineErrors } from './types';
 export const errorTable = {
   ...commonErrors,
   ...voErrors,
+  ...proxyErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorTable;
