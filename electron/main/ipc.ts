@@ -18,6 +18,21 @@ export interface IpcMainLike {
 export const APP_ORIGIN = 'app://bundle';
 
 /**
+ * True for a URL of the given origin. Compared by scheme and host, because Node's URL gives
+ * custom schemes the opaque origin "null" (Chromium, with the scheme registered as standard,
+ * does not), and the check must be right in both.
+ */
+export function hasOrigin(url: string, origin: string = APP_ORIGIN): boolean {
+  try {
+    const u = new URL(url);
+    const o = new URL(origin);
+    return u.protocol === o.protocol && u.host === o.host && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A call is trusted only when it comes from one of our windows (webContents id registered at
  * creation) AND from a frame showing our own origin — not a page the window was navigated to.
  */
@@ -33,12 +48,7 @@ export class SenderTrust {
   isTrusted(event: InvokeEventLike): boolean {
     if (!this.ids.has(event.sender.id)) return false;
     const url = event.senderFrame?.url;
-    if (!url) return false;
-    try {
-      return new URL(url).origin === this.origin;
-    } catch {
-      return false;
-    }
+    return url ? hasOrigin(url, this.origin) : false;
   }
 }
 

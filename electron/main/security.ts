@@ -1,5 +1,5 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { APP_ORIGIN } from './ipc';
+import { hasOrigin } from './ipc';
 
 /** The only web preferences any window gets. Tests read this object. */
 export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
@@ -21,11 +21,7 @@ export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWi
 
 /** Navigation stays inside the app's own origin. */
 export function isAllowedNavigation(url: string): boolean {
-  try {
-    return new URL(url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  return hasOrigin(url);
 }
 
 /**

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { _electron, type ElectronApplication, type Page } from 'playwright';
+import { findElectronBinary } from '../../build/bin/electron-path.mjs';
+import { ROOT } from '../helpers/web-app';
+import { API_KEYS } from '../../shared/contract';
+
+// The same flow as the browser-mode E2E, in the real Electron window. It needs Electron's
+// binary, which its installer downloads from GitHub: where that is impossible, skipped with the reason.
+const electron = findElectronBinary();
+if (!electron.path) console.log(`[e2e] Electron window tests skipped: ${electron.reason}.`);
+
+describe.skipIf(!electron.path)('Electron window: Choose VO', () => {
+  let app: ElectronApplication;
+  let page: Page;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-electron-'));
+    app = await _electron.launch({
+      executablePath: electron.path!,
+      args: [ROOT, '--no-sandbox'],
+      env: { ...process.env, OSG_ONBOARD_DATA: dataDir },
+    });
+    page = await app.firstWindow();
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs isolated: exactly the contract on window.onboard, no Node', async () => {
+    await page.getByTestId('vo-list').waitFor();
+    const probe = await page.evaluate(() => ({
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+      keys: Object.keys(window.onboard ?? {}).sort(),
+      origin: window.location.origin,
+    }));
+    expect(probe).toEqual({ require: 'undefined', process: 'undefined', keys: [...API_KEYS].sort(), origin: 'app://bundle' });
+    const prefs = await app.evaluate(({ BrowserWindow }) => {
+      const w = BrowserWindow.getAllWindows()[0];
+      const p = w.webContents.getLastWebPreferences();
+      return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
+    });
+    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+  });
+
+  it('picks the sandbox VO and keeps it after a reload', async () => {
+    await page.getByTestId('vo-search').fill('sandbox');
+    await page.getByTestId('vo-sandbox').click();
+    await page.getByTestId('choose-vo').click();
+    await page.getByTestId('step-unavailable').waitFor();
+    await page.reload();
+    await page.getByTestId('chosen-vo-caption').waitFor();
+    expect(await page.getByTestId('chosen-vo-caption').textContent()).toBe('sandbox');
+  });
+
+  it('refuses to open a new window or navigate away', async () => {
+    const before = app.windows().length;
+    await page.evaluate(() => window.open('https://example.org/'));
+    await page.evaluate(() => {
+      window.location.href = 'https://example.org/';
+    });
+    await page.waitForTimeout(300);
+    expect(app.windows().length).toBe(before);
+    expect(page.url().startsWith('app://bundle/')).toBe(true);
+  });
+});
