@@ -40,6 +40,6 @@ fi
 report="$(mktemp -t osg-vitest-XXXXXX.json)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 code=$?
-node test/helpers/summarize.mjs "$report" || code=1
+node test/helpers/summarize.mjs "$report" "$code" || code=1
 rm -f "$report"
 exit $code

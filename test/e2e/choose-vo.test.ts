@@ -31,7 +31,7 @@ afterAll(async () => {
 async function openPage(): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  page.on('close', () => void context.close());
+  page.on('close', () => void context.close().catch(() => {}));
   return page;
 }
 

@@ -17,5 +17,12 @@ for (const file of report.testResults ?? []) {
     else skipped += 1;
   }
 }
+// Vitest also fails a run for errors outside any test (unhandled rejections, a file that
+// could not load); count such a run as one failure so the line agrees with the exit code.
+const vitestCode = Number(process.argv[3] ?? 0);
+if (vitestCode !== 0 && failed === 0) {
+  console.log('test: the runner reported errors outside the tests (see "Unhandled Errors" above)');
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
