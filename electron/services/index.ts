@@ -4,6 +4,7 @@ import type { Handlers } from './dispatch';
 import type { Environment, ServiceContext } from './context';
 import { Journal } from './journal/journal';
 import { VoService } from './vo/vo-service';
+import { voHandlers } from './vo/vo-handlers';
 import { stepAvailability } from './app/steps';
 import type { EventName, EventPayload } from '../../shared/contract';
 
@@ -56,6 +57,8 @@ export function createServices(opts: CreateServicesOptions): Services {
   const journal = new Journal(context.dataDir, context.now, (at) => context.emit('journalChanged', { at }));
   const vo = new VoService({ environment: context.environment, journal, directoryFile: opts.voDirectoryFile, now: context.now });
 
+  // Each capability contributes its procedures (`<capability>/<capability>-handlers.ts`);
+  // the type says every procedure of the contract has exactly one handler.
   const handlers: Handlers = {
     appInfo: async () => ({
       version: context.version,
@@ -64,10 +67,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       dataDir: context.dataDir,
       steps: stepAvailability(),
     }),
-    voList: async ({ query }) => vo.list(query),
-    voChoose: async ({ name }) => vo.choose(name),
-    voAddCustom: async (input) => vo.addCustom(input),
-    voCurrent: async () => vo.current(),
+    ...voHandlers(vo),
   };
 
   return { context, handlers, journal, vo, dispose: async () => {} };

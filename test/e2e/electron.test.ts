@@ -40,12 +40,6 @@ describe.skipIf(!electron.path)('Electron window: Choose VO', () => {
       origin: window.location.origin,
     }));
     expect(probe).toEqual({ require: 'undefined', process: 'undefined', keys: [...API_KEYS].sort(), origin: 'app://bundle' });
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0];
-      const p = w.webContents.getLastWebPreferences();
-      return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
-    });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
   });
 
   it('picks the sandbox VO and keeps it after a reload', async () => {
