@@ -1,7 +1,5 @@
 import { commonErrors } from './common';
 import { voErrors } from './vo';
-import { trustErrors } from './trust';
-import { credentialErrors } from './credential';
 import { registrationErrors } from './registration';
 import { proxyErrors } from './proxy';
 import type { ErrorText } from './types';
@@ -16,8 +14,6 @@ export { defineErrors } from './types';
 export const errorTable = {
   ...commonErrors,
   ...voErrors,
-  ...trustErrors,
-  ...credentialErrors,
   ...registrationErrors,
   ...proxyErrors,
 } as const;
