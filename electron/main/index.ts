@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices, createDispatcher } from '../services';
 import { APP_ORIGIN, SenderTrust, broadcast, registerIpc } from './ipc';
-import { isAllowedExternal, isAllowedNavigation, secureWebPreferences } from './security';
+import { isAllowedExternal, isAllowedNavigation } from './security';
 import { serveAppFile } from './protocol';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,7 +40,24 @@ function createWindow(): BrowserWindow {
     minHeight: 560,
     title: 'OSG Onboard',
     show: false,
-    webPreferences: secureWebPreferences(preloadPath),
+    // Written out here (not built by a helper) so static checkers (electronegativity) see them.
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      // Middle-click would open links in a new window.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   const id = win.webContents.id;
   trust.add(id);

@@ -1,23 +1,4 @@
-import type { BrowserWindowConstructorOptions } from 'electron';
 import { hasOrigin } from './ipc';
-
-/** The only web preferences any window gets. Tests read this object. */
-export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    spellcheck: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-  };
-}
 
 /** Navigation stays inside the app's own origin. */
 export function isAllowedNavigation(url: string): boolean {

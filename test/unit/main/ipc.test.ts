@@ -5,7 +5,7 @@ import path from 'node:path';
 import { APP_ORIGIN, SenderTrust, registerIpc, type IpcMainLike, type InvokeEventLike } from '../../../electron/main/ipc';
 import { createDispatcher, createServices } from '../../../electron/services';
 import { IPC_PREFIX, PROCEDURE_NAMES } from '../../../shared/contract';
-import { isAllowedExternal, isAllowedNavigation, secureWebPreferences } from '../../../electron/main/security';
+import { isAllowedExternal, isAllowedNavigation } from '../../../electron/main/security';
 
 /** A stand-in for Electron's ipcMain with the same handle/removeHandler semantics. */
 class FakeIpcMain implements IpcMainLike {
@@ -78,9 +78,6 @@ describe('IPC made from the contract', () => {
 });
 
 describe('window security rules', () => {
-  it('every window is isolated, sandboxed, without Node', () => {
-    expect(secureWebPreferences('/p.cjs')).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
-  });
   it('navigation stays on app://bundle', () => {
     expect(isAllowedNavigation('app://bundle/index.html')).toBe(true);
     expect(isAllowedNavigation('https://example.org/')).toBe(false);
