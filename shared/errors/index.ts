@@ -1,5 +1,6 @@
 import { commonErrors } from './common';
 import { voErrors } from './vo';
+import { credentialErrors } from './credential';
 import { registrationErrors } from './registration';
 import { proxyErrors } from './proxy';
 import type { ErrorText } from './types';
@@ -14,6 +15,7 @@ export { defineErrors } from './types';
 export const errorTable = {
   ...commonErrors,
   ...voErrors,
+  ...credentialErrors,
   ...registrationErrors,
   ...proxyErrors,
 } as const;
