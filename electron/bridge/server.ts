@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Dispatcher } from '../services/dispatch';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { OnboardError } from '../../shared/errors';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy, withStyleNonce } from '../../shared/csp';
 
 export interface BridgeOptions {
   readonly dispatch: Dispatcher;
@@ -95,6 +95,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (!file.startsWith(rendererRoot + path.sep)) return send(res, 404, 'not found', 'text/plain');
     try {
       const body = await fsp.readFile(file);
+      if (path.extname(file) === '.html') {
+        // A fresh style nonce per page load (emotion's <style> elements carry it).
+        const nonce = randomBytes(16).toString('base64');
+        return send(res, 200, withStyleNonce(body.toString('utf8'), nonce), MIME['.html'], {
+          'Cache-Control': 'no-store',
+          'Content-Security-Policy': contentSecurityPolicy(nonce),
+        });
+      }
       send(res, 200, body, MIME[path.extname(file)] ?? 'application/octet-stream', { 'Cache-Control': 'no-cache' });
     } catch {
       send(res, 404, 'not found', 'text/plain');

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { randomBytes } from 'node:crypto';
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy, withStyleNonce } from '../../shared/csp';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,12 +24,19 @@ export async function serveAppFile(rendererDir: string, requestUrl: string): Pro
   const file = path.resolve(root, rel);
   if (url.host !== 'bundle' || !file.startsWith(root + path.sep)) return new Response('not found', { status: 404 });
   try {
-    const body = await fsp.readFile(file);
+    const bytes = await fsp.readFile(file);
+    let body: ArrayBuffer | string = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    let csp = CONTENT_SECURITY_POLICY;
+    if (path.extname(file) === '.html') {
+      const nonce = randomBytes(16).toString('base64');
+      body = withStyleNonce(bytes.toString('utf8'), nonce);
+      csp = contentSecurityPolicy(nonce);
+    }
     return new Response(body, {
       status: 200,
       headers: {
         'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
-        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'Content-Security-Policy': csp,
         'X-Content-Type-Options': 'nosniff',
       },
     });

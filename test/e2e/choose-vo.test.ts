@@ -48,9 +48,17 @@ describe('npm start (browser mode) and the Choose VO step', () => {
     expect(app.output()).toContain('open this address in your browser');
   });
 
-  it('exposes exactly the contract, and nothing of Node or Electron', async () => {
+  it('exposes exactly the contract, and nothing of Node or Electron; the strict CSP blocks nothing of ours', async () => {
     const page = await openPage();
-    await page.goto(app.openUrl);
+    const cspComplaints: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspComplaints.push(m.text());
+    });
+    const response = await page.goto(app.openUrl);
+    const csp = response!.headers()['content-security-policy'];
+    expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
     await page.getByTestId('vo-list').waitFor();
     const probe = await page.evaluate(() => ({
       require: typeof (window as unknown as { require?: unknown }).require,
@@ -68,6 +76,9 @@ describe('npm start (browser mode) and the Choose VO step', () => {
       keys: [...API_KEYS].sort(),
       hashKeptToken: false,
     });
+    // MUI's styles are really applied (the nonce works): the app bar is coloured.
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+    expect(cspComplaints).toEqual([]);
     await page.close();
   });
 

@@ -76,6 +76,9 @@ describe('browser-mode bridge', () => {
     const page = await request('/');
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
+    const again = await request('/');
+    expect(again.headers['content-security-policy']).not.toBe(page.headers['content-security-policy']); // fresh nonce
     expect((await request('/../secret.txt')).status).toBe(404);
     expect((await request('/%2e%2e/secret.txt')).status).toBe(404);
   });
