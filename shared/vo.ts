@@ -35,13 +35,13 @@ export const httpsUrlSchema = z
     }
   }, 'must be a full https:// address');
 
-/** VO names are DNS-like (`osg`, `fermilab`, `vo.example.org`). */
+/** VO names as `vomses` spells them (`osg`, `fermilab`, `vo.example.org`, and a few upper-case ones such as `GLOW`). */
 export const voNameSchema = z
   .string()
   .trim()
   .min(2, 'must have at least 2 characters')
   .max(64, 'must have at most 64 characters')
-  .regex(/^[a-z0-9][a-z0-9._-]*[a-z0-9]$/, 'may use lower-case letters, digits, “.”, “-” and “_” only');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/, 'may use letters, digits, “.”, “-” and “_” only');
 
 export const registrationKindSchema = z.enum(['voms-admin', 'vomrs', 'iam', 'web']);
 export type RegistrationKind = z.infer<typeof registrationKindSchema>;

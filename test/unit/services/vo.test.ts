@@ -22,8 +22,11 @@ describe('VO directory', () => {
     expect(parseVoDirectory(bundled, 'bundled').vos.length).toBe(vos.length);
   });
 
-  it('every real VO cites a public source', () => {
-    for (const vo of parseVoDirectory(bundled, 'bundled').vos.filter((v) => !v.sandbox)) {
+  it('lists real VOs, each citing a public source', () => {
+    const real = parseVoDirectory(bundled, 'bundled').vos.filter((v) => !v.sandbox);
+    expect(real.length).toBeGreaterThanOrEqual(8);
+    expect(real.map((v) => v.name)).toEqual(expect.arrayContaining(['osg', 'fermilab', 'cms', 'atlas', 'dteam']));
+    for (const vo of real) {
       expect(vo.sources.length, vo.name).toBeGreaterThan(0);
     }
   });
