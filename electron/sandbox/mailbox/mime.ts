@@ -65,7 +65,8 @@ export function composeMessage(m: OutgoingMail): string {
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: quoted-printable',
   ];
-  return headers.join(CRLF) + CRLF + CRLF + encodeQuotedPrintable(m.text) + CRLF;
+  const body = encodeQuotedPrintable(m.text);
+  return headers.join(CRLF) + CRLF + CRLF + body + (body.endsWith(CRLF) ? '' : CRLF);
 }
 
 // ---------- reading ----------
