@@ -228,13 +228,17 @@ export function verifyParsed(certs: readonly ParsedCertificate[], trust: TrustSt
     if (cert.notAfter.getTime() > parent.notAfter.getTime()) err('PROXY_OUTLIVES_ISSUER', `the proxy ${cert.subjectDn} is valid until ${cert.notAfter.toISOString()}, after its issuer expires (${parent.notAfter.toISOString()})`, d);
   }
 
-  // 6. Signing policy (Globus): the EEC's subject must be in its CA's namespace.
-  if (opts.signingPolicy !== false && eecIndex + 1 < path.length) {
-    const ca = path[eecIndex + 1].cert;
-    const patterns = trust.signingPolicies.get(ca.subjectKey);
-    const eec = path[eecIndex].cert;
-    if (patterns && !patterns.some((p) => signingPolicyMatches(p, eec.subjectOneline))) {
-      err('SIGNING_POLICY', `${eec.subjectDn} is outside the namespace the CA ${ca.subjectDn} may sign (its .signing_policy)`, eecIndex);
+  // 6. Signing policies (Globus): in a folder that has them, every CA that signed a certificate
+  // of the path needs one, and the certificate's subject must be in its namespace.
+  if (opts.signingPolicy !== false && trust.signingPolicies.size > 0) {
+    for (let d = eecIndex; d + 1 < path.length; d++) {
+      const signed = path[d].cert;
+      const ca = path[d + 1].cert;
+      const patterns = trust.signingPolicies.get(ca.subjectKey);
+      if (!patterns) err('SIGNING_POLICY_MISSING', `the CA ${ca.subjectDn} has no .signing_policy in the trusted CA folder (Globus refuses what it signed)`, d + 1);
+      else if (!patterns.some((p) => signingPolicyMatches(p, signed.subjectOneline))) {
+        err('SIGNING_POLICY', `${signed.subjectDn} is outside the namespace the CA ${ca.subjectDn} may sign (its .signing_policy)`, d);
+      }
     }
   }
 
