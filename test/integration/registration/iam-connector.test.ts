@@ -45,8 +45,10 @@ async function iam(req: IncomingMessage, res: ServerResponse) {
     const r = JSON.parse(await body(req)) as Partial<Req>;
     if (!r.givenname || !r.familyname || !r.email || !r.username) return json(res, 400, { error: 'Invalid registration request: missing fields' });
     if (requests.some((x) => x.username === r.username)) return json(res, 400, { error: `Username ${r.username} already taken` });
-    const created: Req = { uuid: randomUUID(), status: 'NEW', token: randomBytes(18).toString('base64url'), notes: '', ...(r as Req) };
-    created.status = 'NEW';
+    const created: Req = {
+      givenname: r.givenname, familyname: r.familyname, email: r.email, username: r.username, notes: r.notes ?? '',
+      uuid: randomUUID(), status: 'NEW', token: randomBytes(18).toString('base64url'),
+    };
     requests.push(created);
     return json(res, 200, { uuid: created.uuid, status: created.status, username: created.username, email: created.email, givenname: created.givenname, familyname: created.familyname });
   }
