@@ -11,4 +11,34 @@ export const commands: readonly CliCommand[] = [
     usage: 'osg-onboard vo list [--search TEXT] [--json]',
     load: async () => (await import('./vo')).voList,
   },
+  {
+    words: ['key', 'new'],
+    summary: 'Make a new RSA private key (native keygen): into the app’s credential store, or encrypted PKCS#8 to --out',
+    usage: 'osg-onboard key new [--bits 2048|3072|4096] [--out FILE] [--pwstdin] [--json]',
+    load: async () => (await import('./credential')).keyNew,
+  },
+  {
+    words: ['csr'],
+    summary: 'Make a certificate request (PKCS#10, SHA-256) for a subject DN, signed with a key file or a stored key',
+    usage: 'osg-onboard csr (--key FILE | --id ID) --subject DN [--out FILE] [--pwstdin] [--json]',
+    load: async () => (await import('./credential')).csrNew,
+  },
+  {
+    words: ['p12', 'export'],
+    summary: 'Write a PKCS#12 backup (usercred.p12) with friendly name and chain; modern AES-256 or --legacy 3DES; re-read to prove it opens',
+    usage: 'osg-onboard p12 export (--key FILE --cert FILE [--chain FILE] | --id ID) --out FILE [--name NAME] [--legacy] [--iter N] [--pwstdin] [--json]',
+    load: async () => (await import('./credential')).p12Export,
+  },
+  {
+    words: ['p12', 'import'],
+    summary: 'Open a .p12 (OpenSSL, -legacy, Firefox/NSS, browsers), check MAC and key, show it; --store keeps it in the app',
+    usage: 'osg-onboard p12 import --in FILE [--store] [--pwstdin] [--json]',
+    load: async () => (await import('./credential')).p12Import,
+  },
+  {
+    words: ['globus', 'install'],
+    summary: 'From a .p12, write usercert.pem (0644), userkey.pem (0400, encrypted) and usercred.p12 (0400) into ~/.globus (0700); old files kept as .bak-<time>',
+    usage: 'osg-onboard globus install --in FILE [--dir DIR] [--pwstdin] [--json]',
+    load: async () => (await import('./credential')).globusInstall,
+  },
 ];
