@@ -12,6 +12,24 @@ export const commands: readonly CliCommand[] = [
     load: async () => (await import('./vo')).voList,
   },
   {
+    words: ['sandbox', 'vo-requests'],
+    summary: 'List the sandbox VO’s membership requests (open ones; --all for every one)',
+    usage: 'osg-onboard sandbox vo-requests [--all] [--vo NAME] [--data DIR] [--json]',
+    load: async () => (await import('./registration')).voRequests,
+  },
+  {
+    words: ['sandbox', 'vo-approve'],
+    summary: 'Approve (or --reject) a sandbox VO membership request as its VO administrator; the user gets an e-mail',
+    usage: 'osg-onboard sandbox vo-approve <request-id> [--reject] [--vo NAME] [--data DIR] [--json]',
+    load: async () => (await import('./registration')).voApprove,
+  },
+  {
+    words: ['sandbox', 'mailbox'],
+    summary: 'List the sandbox mailbox (the e-mails the sandbox services sent), or --show one with its links',
+    usage: 'osg-onboard sandbox mailbox [--show ID] [--data DIR] [--json]',
+    load: async () => (await import('./registration')).mailboxList,
+  },
+  {
     words: ['key', 'new'],
     summary: 'Make a new RSA private key (native keygen): into the app’s credential store, or encrypted PKCS#8 to --out',
     usage: 'osg-onboard key new [--bits 2048|3072|4096] [--out FILE] [--pwstdin] [--json]',

@@ -87,8 +87,13 @@ export class MailboxStore {
     });
   }
 
+  private async present(): Promise<boolean> {
+    return fsp.stat(this.dir).then(() => true, () => false);
+  }
+
   /** Newest first. */
   async list(): Promise<MailSummary[]> {
+    if (!(await this.present())) return [];
     const index = await this.lock(() => this.readIndex());
     return index
       .map((e) => ({ id: e.id, receivedAt: e.receivedAt, from: e.from, to: e.envelopeTo, subject: e.subject }))
@@ -96,6 +101,7 @@ export class MailboxStore {
   }
 
   async read(id: string): Promise<MailMessage> {
+    if (!(await this.present())) throw new OnboardError('REGISTRATION_MESSAGE_NOT_FOUND', { id });
     const index = await this.lock(() => this.readIndex());
     const entry = index.find((e) => e.id === id);
     if (!entry) throw new OnboardError('REGISTRATION_MESSAGE_NOT_FOUND', { id });

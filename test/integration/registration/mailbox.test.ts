@@ -88,6 +88,13 @@ describe('sandbox mailbox (SMTP on loopback, messages as files)', () => {
     await expect(mailbox.read('0000000000000000')).rejects.toSatisfy((e: unknown) => e instanceof OnboardError && e.code === 'REGISTRATION_MESSAGE_NOT_FOUND');
   });
 
+  it('reads a mailbox folder that does not exist yet as empty, without creating it', async () => {
+    const none = new MailboxStore(path.join(work, 'not-yet'));
+    expect(await none.list()).toEqual([]);
+    await expect(none.read('0123456789abcdef')).rejects.toSatisfy((e: unknown) => e instanceof OnboardError && e.code === 'REGISTRATION_MESSAGE_NOT_FOUND');
+    expect(readdirSync(work)).not.toContain('not-yet');
+  });
+
   it('does not lose messages delivered concurrently by several writers', async () => {
     const store = new MailboxStore(dir);
     const before = (await mailbox.list()).length;
