@@ -1,5 +1,6 @@
 import { commonErrors } from './common';
 import { voErrors } from './vo';
+import { trustErrors } from './trust';
 import { credentialErrors } from './credential';
 import { registrationErrors } from './registration';
 import { proxyErrors } from './proxy';
@@ -15,6 +16,7 @@ export { defineErrors } from './types';
 export const errorTable = {
   ...commonErrors,
   ...voErrors,
+  ...trustErrors,
   ...credentialErrors,
   ...registrationErrors,
   ...proxyErrors,

@@ -12,6 +12,24 @@ export const commands: readonly CliCommand[] = [
     load: async () => (await import('./vo')).voList,
   },
   {
+    words: ['ca', 'list'],
+    summary: 'List the CA bundles (subject, SHA-256, validity), the install targets with their paths, and past installs',
+    usage: 'osg-onboard ca list [--bundle-file FILE] [--json]',
+    load: async () => (await import('./ca')).caList,
+  },
+  {
+    words: ['ca', 'install'],
+    summary: 'Install a pinned CA bundle into the app, X509_CERT_DIR, browser NSS databases and OS stores (--dry-run shows the commands)',
+    usage: 'osg-onboard ca install [--bundle NAME] [--targets app,x509,nss,macos-keychain,windows-user-root,system] [--bundle-file FILE] [--dry-run] [--pwstdin] [--json]',
+    load: async () => (await import('./ca')).caInstall,
+  },
+  {
+    words: ['ca', 'remove'],
+    summary: 'Undo a CA install: exactly what it added (one install, or every install of a bundle)',
+    usage: 'osg-onboard ca remove (--bundle NAME | --install-id ID) [--pwstdin] [--json]',
+    load: async () => (await import('./ca')).caRemove,
+  },
+  {
     words: ['sandbox', 'vo-requests'],
     summary: 'List the sandbox VO’s membership requests (open ones; --all for every one)',
     usage: 'osg-onboard sandbox vo-requests [--all] [--vo NAME] [--data DIR] [--json]',
