@@ -280,3 +280,34 @@ export async function waitForMembership(s: VomsAdminSession, o: WaitOptions = {}
   }
   throw new OnboardError('REGISTRATION_WAIT_TIMEOUT', { vo: s.endpoint.vo, attempts: max });
 }
+
+/** What the confirmation finder needs from a mailbox (the sandbox mailbox fits). */
+export interface MailboxReader {
+  list(): Promise<readonly { readonly id: string; readonly to: readonly string[] }[]>;
+  read(id: string): Promise<{ readonly links: readonly string[] }>;
+}
+
+/**
+ * Sandbox mode: finds the confirmation link for this VO in the mailbox (newest message first),
+ * for `emailAddress` and, when given, the request id. Undefined while the e-mail has not come.
+ */
+export async function findConfirmationLink(
+  mailbox: MailboxReader,
+  e: VomsAdminEndpoint,
+  o: { emailAddress: string; requestId?: string },
+): Promise<string | undefined> {
+  const wanted = o.emailAddress.trim().toLowerCase();
+  for (const m of await mailbox.list()) {
+    if (!m.to.some((t) => t.toLowerCase() === wanted)) continue;
+    for (const link of (await mailbox.read(m.id)).links) {
+      let url: string;
+      try {
+        url = confirmationUrl(e, link);
+      } catch {
+        continue;
+      }
+      if (o.requestId === undefined || new URL(url).searchParams.get('requestId') === o.requestId) return link;
+    }
+  }
+  return undefined;
+}
