@@ -1,5 +1,6 @@
 import { commonErrors } from './common';
 import { voErrors } from './vo';
+import { issuerErrors } from './issuer';
 import { trustErrors } from './trust';
 import { credentialErrors } from './credential';
 import { registrationErrors } from './registration';
@@ -16,6 +17,7 @@ export { defineErrors } from './types';
 export const errorTable = {
   ...commonErrors,
   ...voErrors,
+  ...issuerErrors,
   ...trustErrors,
   ...credentialErrors,
   ...registrationErrors,

@@ -48,6 +48,30 @@ export const commands: readonly CliCommand[] = [
     load: async () => (await import('./registration')).mailboxList,
   },
   {
+    words: ['sandbox', 'start'],
+    summary: 'Run the sandbox CA in the foreground (EST with sponsor approval, CRL, sponsor page); prints its URLs and CA fingerprint',
+    usage: 'osg-onboard sandbox start [--dir D] [--data DIR] [--port P] [--auto-approve] [--retry-after S] [--json]',
+    load: async () => (await import('./sandbox')).sandboxStart,
+  },
+  {
+    words: ['sandbox', 'approve'],
+    summary: 'Approve a sandbox CA certificate request as its sponsor (works whether or not the CA is running)',
+    usage: 'osg-onboard sandbox approve <request-id> [--dir D] [--data DIR] [--json]',
+    load: async () => (await import('./sandbox')).sandboxApprove,
+  },
+  {
+    words: ['sandbox', 'reject'],
+    summary: 'Reject a sandbox CA certificate request as its sponsor; the reason is shown to the requester',
+    usage: 'osg-onboard sandbox reject <request-id> [--reason TEXT] [--dir D] [--data DIR] [--json]',
+    load: async () => (await import('./sandbox')).sandboxReject,
+  },
+  {
+    words: ['sandbox', 'requests'],
+    summary: 'List the sandbox CA’s certificate requests and their status',
+    usage: 'osg-onboard sandbox requests [--dir D] [--data DIR] [--json]',
+    load: async () => (await import('./sandbox')).sandboxRequestsList,
+  },
+  {
     words: ['key', 'new'],
     summary: 'Make a new RSA private key (native keygen): into the app’s credential store, or encrypted PKCS#8 to --out',
     usage: 'osg-onboard key new [--bits 2048|3072|4096] [--out FILE] [--pwstdin] [--json]',
