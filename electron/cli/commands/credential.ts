@@ -12,6 +12,7 @@ import {
   buildCsr,
   certificateInfo,
   checkPassphrase,
+  encodeName,
   encryptPrivateKey,
   generateRsaKey,
   installGlobus,
@@ -142,6 +143,7 @@ export async function csrNew(io: CliIo): Promise<number> {
     if (e instanceof DnSyntaxError) throw new OnboardError('SUBJECT_INVALID', { detail: e.reason });
     throw e;
   }
+  encodeName(subject); // a name the CA would refuse is reported before any passphrase is asked
   const key = await loadKey(io, { key: values.key, id: values.id, pwstdin: values.pwstdin ?? false, json }, CSR_USAGE);
   const csr = buildCsr({ key, subject });
   const backupPath = values.out ? await writeOutput(values.out, csr.pem, 0o644) : undefined;
