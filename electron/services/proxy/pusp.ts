@@ -44,13 +44,20 @@ export async function pseudonymSecret(store: SecretStore, account = PSEUDONYM_SE
 }
 
 /**
- * A pseudonymous user id: HMAC-SHA-256(secret, user id), first 128 bits in hex. The same
- * user always gets the same pseudonym; only a holder of the secret can map it back (by
- * recomputing it for its own users).
+ * A pseudonymous user id: HMAC-SHA-256(secret, user id) written as 28 lowercase letters
+ * (131 bits). The same user always gets the same pseudonym; only a holder of the secret can
+ * map it back (by recomputing it for its own users). Letters only, so numeric ids and
+ * e-mail addresses can never show through it.
  */
 export function pseudonymFor(secret: Buffer, userId: string): string {
   if (secret.length < 16) throw new OnboardError('INVALID_INPUT', { field: 'pseudonym secret', detail: 'it must be at least 16 bytes' });
-  return createHmac('sha256', secret).update(userId, 'utf8').digest('hex').slice(0, 32);
+  let v = BigInt('0x' + createHmac('sha256', secret).update(userId, 'utf8').digest('hex'));
+  let out = '';
+  for (let i = 0; i < 28; i++) {
+    out += String.fromCharCode(97 + Number(v % 26n));
+    v /= 26n;
+  }
+  return out;
 }
 
 export interface CreatePuspOptions {
