@@ -5,6 +5,7 @@ import { trustErrors } from './trust';
 import { credentialErrors } from './credential';
 import { registrationErrors } from './registration';
 import { proxyErrors } from './proxy';
+import { translatorErrors } from './translator';
 import type { ErrorText } from './types';
 
 export type { ErrorText } from './types';
@@ -22,6 +23,7 @@ export const errorTable = {
   ...credentialErrors,
   ...registrationErrors,
   ...proxyErrors,
+  ...translatorErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorTable;

@@ -101,4 +101,10 @@ export const commands: readonly CliCommand[] = [
     usage: 'osg-onboard globus install --in FILE [--dir DIR] [--pwstdin] [--json]',
     load: async () => (await import('./credential')).globusInstall,
   },
+  {
+    words: ['translator', 'serve'],
+    summary: 'Run the credential translator: an eToken-compatible HTTPS service making per-user sub-proxies from robot keys on a PKCS#11 token or in key files',
+    usage: 'osg-onboard translator serve --config FILE [--log-level debug|info|warn|error]',
+    load: async () => (await import('./translator')).translatorServe,
+  },
 ];
