@@ -5,6 +5,7 @@ import { trustErrors } from './trust';
 import { credentialErrors } from './credential';
 import { registrationErrors } from './registration';
 import { proxyErrors } from './proxy';
+import { transferErrors } from './transfer';
 import { translatorErrors } from './translator';
 import type { ErrorText } from './types';
 
@@ -23,6 +24,7 @@ export const errorTable = {
   ...credentialErrors,
   ...registrationErrors,
   ...proxyErrors,
+  ...transferErrors,
   ...translatorErrors,
 } as const;
 
