@@ -86,12 +86,13 @@ async function installDb(cu: Certutil, d: NssDb, cas: readonly TrustedCa[], ctx:
       undo.push({ kind: 'nss-db-created', db: d.db });
       changes.push({ action: 'create', where: d.db, detail: 'new NSS database (no password)' });
     }
-    const inv = await cu.inventory(d.db);
+    // A db we just made is empty and has no password: no need to ask certutil.
+    const inv = d.exists ? await cu.inventory(d.db) : { entries: [], bySha256: new Map() };
     const actions = actionsFor(cas, inv);
     const todo = actions.filter((a) => a.kind !== 'keep');
     for (const a of actions) if (a.kind === 'keep') changes.push(toChange(a, d.db));
     if (todo.length === 0) return { changes, undo };
-    const pwFile = await passwordFileFor(cu, d, ctx, write);
+    const pwFile = d.exists ? await passwordFileFor(cu, d, ctx, write) : undefined;
     for (const a of todo) {
       if (a.kind === 'add') {
         const r = await cu.add(d.db, a.nickname, NSS_TRUST, exportPath(ctx, a.ca), pwFile);
