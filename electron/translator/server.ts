@@ -142,7 +142,7 @@ export async function startTranslator(config: TranslatorConfig, deps: Translator
     if (route.kind === 'health') {
       const m = process.memoryUsage();
       return send(res, 200, JSON.stringify({
-        status: 'ok', robots: robots.size, inFlight, cacheEntries: cache.size, keyPool: pool?.stats(),
+        status: 'ok', robots: robots.size, inFlight: inFlight - 1, cacheEntries: cache.size, keyPool: pool?.stats(),
         memory: { rss: m.rss, heapUsed: m.heapUsed }, tlsClientAuth: Boolean(config.tls.clientCa),
       }) + '\n', 'application/json');
     }
