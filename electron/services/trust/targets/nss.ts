@@ -172,6 +172,7 @@ export const nssTarget: InstallTarget = {
 
   async install(cas, ctx): Promise<TargetOutcome> {
     const roots = anchorsOnly(cas);
+    if (roots.length === 0) return { target: 'nss', status: 'unchanged', changes: [], undo: [], notes: ['The bundle has no root CA for browsers.'] };
     const { dbs, notes } = await discoverNssDbs(ctx);
     let cu: Certutil;
     try {

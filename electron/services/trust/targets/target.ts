@@ -36,7 +36,7 @@ export interface InstallTarget {
 
 /** The CA file a command refers to: `<exportDir>/<sha256 hex>.pem`. */
 export function exportPath(ctx: TargetContext, ca: TrustedCa): string {
-  return `${ctx.exportDir}/${ca.sha256.replace(/:/g, '').toLowerCase().slice(0, 16)}-${ca.subjectHash}.pem`;
+  return path.join(ctx.exportDir, `${ca.sha256.replace(/:/g, '').toLowerCase().slice(0, 16)}-${ca.subjectHash}.pem`);
 }
 
 /** Roots only: stores whose entries become trust anchors (browsers, OS) get no intermediates. */
