@@ -12,6 +12,7 @@ import { createCipheriv, createDecipheriv, createHmac, hash as oneShotHash, pbkd
 import { promisify } from 'node:util';
 import { OnboardError } from '../../../shared/errors';
 import { Asn1Error, der, expectSequence, readOctets, readOid, readSmallInt, type Asn1Node } from './asn1';
+import { sha1Iterate, sha256Iterate } from './hash-iterate';
 import { HMAC_PRF_BY_OID, OID } from './oids';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -59,10 +60,13 @@ export function bmpPassword(password: string | null): Buffer {
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Rounds between yields to the event loop (~10 ms of work). */
+const KDF_CHUNK = 30_000;
 
 /**
- * RFC 7292 appendix B.2. `id` 1 = key, 2 = IV, 3 = MAC key. Yields to the event loop every
- * 25,000 rounds so a 600,000-round Firefox backup does not freeze the app.
+ * RFC 7292 appendix B.2. `id` 1 = key, 2 = IV, 3 = MAC key. The rounds run in `hash-iterate`
+ * kernels (SHA-256, SHA-1) and yield to the event loop between chunks, so a 600,000-round
+ * Firefox backup neither freezes the app nor waits on per-call overhead.
  */
 export async function pkcs12Kdf(
   hashName: string,
@@ -86,17 +90,18 @@ export async function pkcs12Kdf(
   const D = Buffer.alloc(v, id);
   const blocks = Math.ceil(length / u);
   if (limits) spend(limits, iterations * blocks);
+  const kernel = hashName === 'sha256' ? sha256Iterate : hashName === 'sha1' ? sha1Iterate : undefined;
   const out: Buffer[] = [];
   for (let c = 0; c < blocks; c++) {
-    let A = oneShotHash(hashName, Buffer.concat([D, I]), 'buffer');
-    for (let r = 1; r < iterations; r++) {
-      A = oneShotHash(hashName, A, 'buffer');
-      if (r % 25_000 === 0) {
-        limits?.onWork?.(25_000);
-        await tick();
-      }
+    let A: Buffer = oneShotHash(hashName, Buffer.concat([D, I]), 'buffer');
+    for (let left = iterations - 1; left > 0; ) {
+      const step = Math.min(left, KDF_CHUNK);
+      if (kernel) A = kernel(A, step);
+      else for (let r = 0; r < step; r++) A = oneShotHash(hashName, A, 'buffer');
+      left -= step;
+      limits?.onWork?.(step);
+      if (left > 0) await tick();
     }
-    limits?.onWork?.(iterations % 25_000);
     out.push(A);
     if (c + 1 < blocks) {
       // I_j = (I_j + B + 1) mod 2^(8v), B = A repeated to v bytes.
@@ -116,9 +121,17 @@ export async function pkcs12Kdf(
 
 // ---------- MAC ----------
 
-export async function pkcs12Mac(hashName: string, password: Buffer, salt: Buffer, iterations: number, data: Buffer, limits?: WorkLimits): Promise<Buffer> {
-  const key = await pkcs12Kdf(hashName, password, salt, 3, iterations, HASH_SIZES[hashName]?.u ?? 0, limits);
+/** The MAC key (RFC 7292 B.2 with id 3); derive it while other work runs, then `hmac`. */
+export function pkcs12MacKey(hashName: string, password: Buffer, salt: Buffer, iterations: number, limits?: WorkLimits): Promise<Buffer> {
+  return pkcs12Kdf(hashName, password, salt, 3, iterations, HASH_SIZES[hashName]?.u ?? 0, limits);
+}
+
+export function hmac(hashName: string, key: Buffer, data: Buffer): Buffer {
   return createHmac(hashName, key).update(data).digest();
+}
+
+export async function pkcs12Mac(hashName: string, password: Buffer, salt: Buffer, iterations: number, data: Buffer, limits?: WorkLimits): Promise<Buffer> {
+  return hmac(hashName, await pkcs12MacKey(hashName, password, salt, iterations, limits), data);
 }
 
 export function macEquals(a: Buffer, b: Buffer): boolean {

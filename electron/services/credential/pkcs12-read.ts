@@ -152,29 +152,38 @@ async function readSafeContents(node: Asn1Node, pw: PasswordForms, limits: WorkL
   }
 }
 
+async function readContentInfo(ci: Asn1Node, pw: PasswordForms, limits: WorkLimits): Promise<Found> {
+  const found: Found = { keys: [], certs: [] };
+  expectSequence(ci, 'content part', 1);
+  const type = readOid(ci.children[0], 'content type');
+  if (type === OID.data) {
+    const inner = readOctets(explicitContent(ci.children[1], 'data'), 'data');
+    await readSafeContents(parseAsn1(inner), pw, limits, found, 'not encrypted', 0);
+  } else if (type === OID.encryptedData) {
+    const ed = expectSequence(explicitContent(ci.children[1], 'encrypted data'), 'encrypted data', 2);
+    readSmallInt(ed.children[0], 'encrypted data version');
+    const eci = expectSequence(ed.children[1], 'encrypted content', 2);
+    const encrypted = eci.children[2];
+    if (!encrypted) return found; // no content: nothing inside
+    expectTag(encrypted, 0, 'encrypted content', CLASS.CONTEXT);
+    const r = await pbeDecrypt(eci.children[1], contentBytes(encrypted), pw, limits, parsesAsSequence);
+    await readSafeContents(parseAsn1(r.plaintext), pw, limits, found, r.description, 0);
+  } else if (type === OID.envelopedData) {
+    throw new OnboardError('P12_UNSUPPORTED', { what: limits.what, detail: 'public-key encrypted contents' });
+  }
+  return found;
+}
+
+/** The parts are independent: decrypt them side by side (native PBKDF2 runs on worker threads). */
 async function readAuthSafe(authSafe: Buffer, pw: PasswordForms, limits: WorkLimits): Promise<Found> {
   const root = expectSequence(parseAsn1(authSafe), 'contents');
   if (root.children.length > MAX_CONTENT_INFOS) throw new Asn1Error('too many content parts');
-  const found: Found = { keys: [], certs: [] };
-  for (const ci of root.children) {
-    expectSequence(ci, 'content part', 1);
-    const type = readOid(ci.children[0], 'content type');
-    if (type === OID.data) {
-      const inner = readOctets(explicitContent(ci.children[1], 'data'), 'data');
-      await readSafeContents(parseAsn1(inner), pw, limits, found, 'not encrypted', 0);
-    } else if (type === OID.encryptedData) {
-      const ed = expectSequence(explicitContent(ci.children[1], 'encrypted data'), 'encrypted data', 2);
-      readSmallInt(ed.children[0], 'encrypted data version');
-      const eci = expectSequence(ed.children[1], 'encrypted content', 2);
-      const encrypted = eci.children[2];
-      if (!encrypted) continue; // no content: nothing inside
-      expectTag(encrypted, 0, 'encrypted content', CLASS.CONTEXT);
-      const r = await pbeDecrypt(eci.children[1], contentBytes(encrypted), pw, limits, parsesAsSequence);
-      await readSafeContents(parseAsn1(r.plaintext), pw, limits, found, r.description, 0);
-    } else if (type === OID.envelopedData) {
-      throw new OnboardError('P12_UNSUPPORTED', { what: limits.what, detail: 'public-key encrypted contents' });
-    }
-  }
+  const settled = await Promise.allSettled(root.children.map((ci) => readContentInfo(ci, pw, limits)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const parts = settled.map((s) => (s as PromiseFulfilledResult<Found>).value);
+  const found: Found = { keys: parts.flatMap((p) => p.keys), certs: parts.flatMap((p) => p.certs) };
+  if (found.keys.length + found.certs.length > MAX_BAGS) throw new Asn1Error('too many items');
   return found;
 }
 

@@ -14,7 +14,7 @@ import { der } from './asn1';
 import { requireOrderedChain, subjectOf } from './certificate';
 import { checkKeyConsistency, checkPassphrase, keyMatchesPublicKey, privateKeyPkcs8Der, type Progress } from './keys';
 import { DIGEST_OID_BY_NAME, OID } from './oids';
-import { DEFAULT_MAX_ITERATIONS, bmpPassword, pbes2Encrypt, pkcs12Mac, tripleDesPbeEncrypt, type Encrypted } from './pkcs12-pbe';
+import { DEFAULT_MAX_ITERATIONS, bmpPassword, hmac, pbes2Encrypt, pkcs12MacKey, tripleDesPbeEncrypt, type Encrypted } from './pkcs12-pbe';
 
 export type Pkcs12Profile = 'modern' | 'legacy';
 
@@ -77,8 +77,12 @@ export async function writePkcs12(options: WritePkcs12Options): Promise<Buffer> 
   const localKeyId = createHash('sha1').update(certificate.raw).digest();
   const friendlyName = options.friendlyName?.trim() || undefined;
 
+  // The MAC key depends only on the password and salt: derive it while the bags are encrypted.
+  const macHash = profile === 'modern' ? 'sha256' : 'sha1';
+  const salt = randomBytes(8);
+  const macKey = pkcs12MacKey(macHash, bmpPassword(password), salt, macIterations);
   const certContents = der.sequence(certBag(certificate, bagAttributes(friendlyName, localKeyId)), ...chain.map((c) => certBag(c)));
-  const [encCerts, encKey] = await Promise.all([encrypt(certContents), encrypt(privateKeyPkcs8Der(key))]);
+  const [encCerts, encKey, macKeyBytes] = await Promise.all([encrypt(certContents), encrypt(privateKeyPkcs8Der(key)), macKey]);
   const certsInfo = der.sequence(
     der.oid(OID.encryptedData),
     der.contextConstructed(
@@ -94,10 +98,8 @@ export async function writePkcs12(options: WritePkcs12Options): Promise<Buffer> 
   const keyInfo = der.sequence(der.oid(OID.data), der.contextConstructed(0, der.octetString(der.sequence(keyBag))));
   const authSafe = der.sequence(certsInfo, keyInfo);
 
-  options.onProgress?.(0.6, 'Sealing the file');
-  const macHash = profile === 'modern' ? 'sha256' : 'sha1';
-  const salt = randomBytes(8);
-  const mac = await pkcs12Mac(macHash, bmpPassword(password), salt, macIterations, authSafe);
+  options.onProgress?.(0.9, 'Sealing the file');
+  const mac = hmac(macHash, macKeyBytes, authSafe);
   const pfx = der.sequence(
     der.integer(3),
     der.sequence(der.oid(OID.data), der.contextConstructed(0, der.octetString(authSafe))),

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import forge from 'node-forge';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { sha1Iterate, sha256Iterate } from '../../../electron/services/credential/hash-iterate';
 import { OnboardError } from '../../../shared/errors';
 import { der, parseAsn1, rawBytes } from '../../../electron/services/credential/asn1';
 import { bmpPassword, pkcs12Kdf } from '../../../electron/services/credential/pkcs12-pbe';
@@ -118,5 +121,20 @@ describe('PKCS#12 write and read', () => {
     expect(await codeOf(() => readPkcs12(Buffer.from(user.pem), 'x'))).toBe('P12_INVALID');
     expect(await codeOf(() => readPkcs12(Buffer.alloc(0), 'x'))).toBe('P12_INVALID');
     expect(await codeOf(() => readPkcs12(Buffer.alloc(2 * 1024 * 1024, 0x30), 'x'))).toBe('INPUT_TOO_LARGE');
+  });
+});
+
+describe('iterated hash kernels', () => {
+  it('give the same bytes as node:crypto for random digests and round counts', () => {
+    for (const [name, size, kernel] of [['sha256', 32, sha256Iterate], ['sha1', 20, sha1Iterate]] as const) {
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: size, maxLength: size }), fc.integer({ min: 0, max: 300 }), (bytes, rounds) => {
+          let want = Buffer.from(bytes);
+          for (let i = 0; i < rounds; i++) want = createHash(name).update(want).digest();
+          expect(kernel(Buffer.from(bytes), rounds).equals(want)).toBe(true);
+        }),
+        { numRuns: 200 },
+      );
+    }
   });
 });
