@@ -24,6 +24,12 @@
  *   → v.valid, v.errors / v.warnings ({ code, message, depth }), v.identity (EGI effective
  *     identity), v.identityReasons, v.pusp, v.path
  *
+ * The app's facade (public data only; keys and passphrases stay in services):
+ *   const svc = new ProxyService({ homeDir, env, uid, secretStore });
+ *   await svc.makeProxy({ passphrase, hours })  → { file, subject, identity, notAfter, shortened, info }
+ *   await svc.inspectFile(path) · svc.inspectText(droppedText) · await svc.verifyFile(path, caDir)
+ *   await svc.makePusp({ robotCertFile, robotKeyFile, userId, pseudonym, session, out })
+ *
  * Inspect (voms-proxy-info --all, as data; verifies nothing):
  *   const info = inspectProxy(fileText, { path });  formatProxyInfo(info)
  *   → subject, issuer, identity, vomsIdentity, type, proxyType, strength, timeleft, keyUsage, vo[]
@@ -50,3 +56,6 @@ export { parseVomsExtension } from './voms-ac';
 export type { VomsAttributeCertificate } from './voms-ac';
 export { defaultProxyPath, defaultTrustDir, defaultUserCredentialPaths, parseProxyFile, readProxyFile, writeProxyFile } from './proxy-file';
 export { pemEncode, pemBlocks } from './pem';
+export { ProxyService } from './proxy-service';
+export type { ProxyServiceOptions, MadeProxy, MadePusp } from './proxy-service';
+export { fileSecretStore } from './secret-file';
