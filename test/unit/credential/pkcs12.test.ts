@@ -90,6 +90,15 @@ describe('PKCS#12 write and read', () => {
     expect(await codeOf(() => readPkcs12(forgeP12(user.key, [other.pem], 'secret'), 'secret'))).toBe('KEY_CERT_MISMATCH');
   });
 
+  it('reads node-forge’s AES files with a non-ASCII password (forge derives PBES2 keys from Latin-1)', async () => {
+    const fkey = forge.pki.privateKeyFromPem(user.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const asn1 = forge.pkcs12.toPkcs12Asn1(fkey, [forge.pki.certificateFromPem(user.pem)], 'pässwörd', { algorithm: 'aes256', count: 5 });
+    const p12 = Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+    const r = await readPkcs12(p12, 'pässwörd');
+    expect(publicKeyFingerprint(r.key)).toBe(publicKeyFingerprint(user.key));
+    expect(r.keyProtection).toMatch(/AES-256-CBC/);
+  });
+
   it('accepts a file without a MAC, with a warning, and still checks the key', async () => {
     const p12 = await writePkcs12({ key: user.key, certificate: user.cert, password: 'secret', iterations: 4 });
     const pfx = parseAsn1(p12);
