@@ -67,6 +67,7 @@ export async function startTestBus(): Promise<TestBus> {
   };
   const bus = spawn('dbus-daemon', ['--config-file', conf, '--nofork', '--print-address=1'], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const address = await new Promise<string>((resolve, reject) => {
+    bus.once('error', reject);
     let out = '';
     const t = setTimeout(() => reject(new Error('dbus-daemon did not start')), 10_000);
     bus.stdout!.on('data', (c: Buffer) => {
@@ -78,6 +79,11 @@ export async function startTestBus(): Promise<TestBus> {
       }
     });
     bus.once('exit', (code) => reject(new Error(`dbus-daemon exited (${code})`)));
+  }).catch(async (e) => {
+    bus.kill('SIGKILL');
+    await waitExit(bus);
+    rmSync(root, { recursive: true, force: true });
+    throw e;
   });
   const env = { ...baseEnv, DBUS_SESSION_BUS_ADDRESS: address };
   let keyring: ChildProcess | undefined;
@@ -101,7 +107,12 @@ export async function startTestBus(): Promise<TestBus> {
       keyring = spawn('gnome-keyring-daemon', args, { env, stdio: ['pipe', 'ignore', 'ignore'] });
       if (options.unlockPassword !== undefined) keyring.stdin!.end(options.unlockPassword);
       else keyring.stdin!.end();
-      await until(hasSecrets, 'gnome-keyring-daemon on the bus');
+      try {
+        await until(hasSecrets, 'gnome-keyring-daemon on the bus');
+      } catch (e) {
+        await api.stopKeyring().catch(() => {});
+        throw e;
+      }
     },
     async stopKeyring() {
       if (!keyring) return;
