@@ -66,6 +66,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       shell: context.shell === 'electron' ? 'electron' : 'browser',
       dataDir: context.dataDir,
       steps: stepAvailability(),
+      progress: (await journal.read()).steps,
     }),
     ...voHandlers(vo),
   };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import Stepper from '@mui/material/Stepper';
 import Step from '@mui/material/Step';
 import StepButton from '@mui/material/StepButton';
@@ -8,39 +8,42 @@ import useMediaQuery from '@mui/material/useMediaQuery';
 import { STEPS, type StepId } from '../../shared/steps';
 import type { AppInfo, VoChoice } from '../../shared/contract';
 import { useApi } from './api/context';
-import { ChooseVoStep } from './steps/choose-vo/choose-vo-step';
+import { stepScreens } from './steps';
 import { StepUnavailable } from './components/step-unavailable';
 
+/** The first step that is neither done nor unavailable: where a returning user lands. */
+function firstOpenStep(info: AppInfo): StepId {
+  const open = STEPS.find((s) => info.progress[s.id]?.status !== 'done' && info.steps.find((a) => a.id === s.id)?.available);
+  return open?.id ?? 'chooseVo';
+}
+
 /** The journey as a stepper; each step's screen comes from steps/<step>/. */
-export function Wizard({ info }: { info: AppInfo }) {
+export function Wizard({ info: initial }: { info: AppInfo }) {
   const api = useApi();
   const narrow = useMediaQuery('(max-width: 900px)');
-  const [active, setActive] = useState<StepId>('chooseVo');
+  const [info, setInfo] = useState<AppInfo>(initial);
+  const [active, setActive] = useState<StepId>(() => firstOpenStep(initial));
   const [vo, setVo] = useState<VoChoice | null>(null);
-  const availability = new Map(info.steps.map((s) => [s.id, s]));
 
-  useEffect(() => {
+  const refresh = useCallback(() => {
+    api.appInfo({}).then(setInfo, () => {});
     api.voCurrent({}).then(setVo, () => setVo(null));
   }, [api]);
 
-  const done = useCallback((id: StepId) => (id === 'chooseVo' ? vo !== null : false), [vo]);
-  const index = STEPS.findIndex((s) => s.id === active);
+  useEffect(() => {
+    refresh();
+    return api.on('journalChanged', refresh);
+  }, [api, refresh]);
 
-  let screen: ReactNode;
+  const goTo = useCallback((id: StepId) => {
+    refresh();
+    setActive(id);
+  }, [refresh]);
+
+  const index = STEPS.findIndex((s) => s.id === active);
   const step = STEPS[index];
-  if (!availability.get(step.id)?.available) {
-    screen = <StepUnavailable label={step.label} reason={availability.get(step.id)?.reason} />;
-  } else if (step.id === 'chooseVo') {
-    screen = (
-      <ChooseVoStep
-        current={vo}
-        onChosen={(c) => {
-          setVo(c);
-          setActive('protect');
-        }}
-      />
-    );
-  }
+  const availability = info.steps.find((s) => s.id === step.id);
+  const Screen = availability?.available ? stepScreens[step.id] : undefined;
 
   return (
     <>
@@ -53,14 +56,18 @@ export function Wizard({ info }: { info: AppInfo }) {
         sx={{ mb: 3 }}
       >
         {STEPS.map((s) => {
-          const a = availability.get(s.id);
+          const a = info.steps.find((x) => x.id === s.id);
+          const p = info.progress[s.id];
           const caption = !a?.available ? (
             <Typography variant="caption" color="text.secondary">Not available yet</Typography>
-          ) : s.id === 'chooseVo' && vo ? (
-            <Typography variant="caption" color="text.secondary" data-testid="chosen-vo-caption">{vo.vo.name}</Typography>
+          ) : p?.summary ? (
+            <Typography variant="caption" color="text.secondary" data-testid={s.id === 'chooseVo' ? 'chosen-vo-caption' : `caption-${s.id}`}
+              sx={{ display: 'block', maxWidth: 150, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', mx: 'auto' }}>
+              {p.summary}
+            </Typography>
           ) : undefined;
           return (
-            <Step key={s.id} completed={done(s.id)} disabled={false}>
+            <Step key={s.id} completed={p?.status === 'done'}>
               <StepButton onClick={() => setActive(s.id)} optional={caption} data-testid={`step-${s.id}`}
                 aria-current={s.id === active ? 'step' : undefined}>
                 {s.label}
@@ -69,7 +76,9 @@ export function Wizard({ info }: { info: AppInfo }) {
           );
         })}
       </Stepper>
-      <Box data-testid={`screen-${step.id}`}>{screen}</Box>
+      <Box data-testid={`screen-${step.id}`}>
+        {Screen ? <Screen info={info} vo={vo} goTo={goTo} /> : <StepUnavailable label={step.label} reason={availability?.reason} />}
+      </Box>
     </>
   );
 }

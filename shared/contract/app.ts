@@ -9,6 +9,14 @@ export interface StepAvailability {
   readonly reason?: string;
 }
 
+/** Where a step stands in this user's journey (from the journal). */
+export interface StepStatus {
+  readonly status: 'done' | 'in-progress' | 'failed';
+  readonly at: string;
+  /** One line for the stepper, e.g. the VO's name or the certificate's subject. */
+  readonly summary?: string;
+}
+
 export interface AppInfo {
   readonly version: string;
   /** `sandbox` runs the whole journey against local stand-ins; `production` talks to real services. */
@@ -17,6 +25,7 @@ export interface AppInfo {
   readonly shell: 'electron' | 'browser';
   readonly dataDir: string;
   readonly steps: readonly StepAvailability[];
+  readonly progress: Partial<Record<StepId, StepStatus>>;
 }
 
 export const appProcedures = {

@@ -6,7 +6,7 @@ import type { WireError } from '../errors';
 
 export * from './define';
 export * from './events';
-export type { AppInfo, StepAvailability } from './app';
+export type { AppInfo, StepAvailability, StepStatus } from './app';
 export type { VoChoice } from './vo';
 
 /**

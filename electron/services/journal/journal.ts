@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { writeFileAtomic, ensureDir } from '../fs/atomic';
 import { voEntrySchema } from '../../../shared/vo';
 import { OnboardError } from '../../../shared/errors';
+import type { StepId } from '../../../shared/steps';
+import type { StepStatus } from '../../../shared/contract/app';
 
 /**
  * The wizard journal: what the user chose and did, kept in the data folder so the wizard
@@ -15,6 +17,10 @@ export const journalSchema = z
     version: z.literal(1),
     vo: z.object({ name: z.string(), chosenAt: z.string() }).optional(),
     customVos: z.array(voEntrySchema).default([]),
+    /** Where each wizard step stands, so the stepper shows it after a restart. */
+    steps: z
+      .record(z.string(), z.object({ status: z.enum(['done', 'in-progress', 'failed']), at: z.string(), summary: z.string().optional() }))
+      .default({}),
     history: z
       .array(z.object({ at: z.string(), step: z.string(), event: z.string(), detail: z.string().optional() }))
       .default([]),
@@ -77,6 +83,12 @@ export class Journal {
 
   record(j: JournalData, step: string, event: string, detail?: string): void {
     j.history.push({ at: this.now().toISOString(), step, event, detail });
+  }
+
+  /** Marks a wizard step's status (and records it in the history). */
+  setStep(j: JournalData, step: StepId, status: StepStatus['status'], summary?: string): void {
+    j.steps[step] = { status, at: this.now().toISOString(), summary };
+    this.record(j, step, status, summary);
   }
 }
 

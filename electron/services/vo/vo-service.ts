@@ -111,7 +111,7 @@ export class VoService {
     const chosenAt = this.opts.now().toISOString();
     await this.opts.journal.update((j) => {
       j.vo = { name, chosenAt };
-      this.opts.journal.record(j, 'chooseVo', 'chosen', name);
+      this.opts.journal.setStep(j, 'chooseVo', 'done', name);
     });
     return { vo, chosenAt };
   }

@@ -14,7 +14,7 @@ import ListItemText from '@mui/material/ListItemText';
 import Chip from '@mui/material/Chip';
 import Skeleton from '@mui/material/Skeleton';
 import type { VoEntry } from '../../../../shared/vo';
-import type { VoChoice } from '../../../../shared/contract';
+import type { StepProps } from '../index';
 import { useApi } from '../../api/context';
 import { ErrorAlert } from '../../components/error-alert';
 import { CustomVoDialog } from './custom-vo-dialog';
@@ -25,7 +25,7 @@ import { registrationLabel } from './labels';
  * Step 1 of seed 000: "You first need to know the VO you should join." A searchable list
  * of the bundled directory (sandbox first), details of the selected VO, and a custom entry.
  */
-export function ChooseVoStep({ current, onChosen }: { current: VoChoice | null; onChosen: (c: VoChoice) => void }) {
+export function ChooseVoStep({ vo: current, goTo }: StepProps) {
   const api = useApi();
   const [query, setQuery] = useState('');
   const [vos, setVos] = useState<VoEntry[] | null>(null);
@@ -57,7 +57,8 @@ export function ChooseVoStep({ current, onChosen }: { current: VoChoice | null; 
     setBusy(true);
     setError(null);
     try {
-      onChosen(await api.voChoose({ name: selected }));
+      await api.voChoose({ name: selected });
+      goTo('protect');
     } catch (e) {
       setError(e);
     } finally {
