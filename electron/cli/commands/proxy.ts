@@ -18,6 +18,11 @@ function bitsOption(raw: string | undefined): number {
   return n;
 }
 
+async function fileHasPrivateKey(file: string): Promise<boolean> {
+  const { readFile } = await import('node:fs/promises');
+  return readFile(file, 'utf8').then((t) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(t), () => false);
+}
+
 export async function proxyInit(io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...io.argv],
@@ -32,7 +37,7 @@ export async function proxyInit(io: CliIo): Promise<number> {
   try {
     const hours = positiveNumber(values.hours, '--hours', 12);
     const bits = bitsOption(values.bits);
-    const [{ createProxy, generateProxyKey }, { loadUserCredential }, files] = await Promise.all([
+    const [{ createProxy, generateProxyKey }, { loadUserCredential, endEntityOf }, files] = await Promise.all([
       import('../../services/proxy/make-proxy'),
       import('../../services/proxy/cert-input'),
       import('../../services/proxy/proxy-file'),
@@ -42,7 +47,8 @@ export async function proxyInit(io: CliIo): Promise<number> {
     proxyKey.catch(() => {});
     const defaults = files.defaultUserCredentialPaths(io.env);
     const certFile = values.cert ?? defaults.certFile;
-    const keyFile = values.key ?? (values.cert && !values.key ? values.cert : defaults.keyFile);
+    // A proxy file given as --cert carries its own key (proxy of a proxy), as grid-proxy-init reads it.
+    const keyFile = values.key ?? (values.cert && (await fileHasPrivateKey(values.cert)) ? values.cert : defaults.keyFile);
     const cred = await loadUserCredential({
       certFile,
       keyFile,
@@ -51,11 +57,12 @@ export async function proxyInit(io: CliIo): Promise<number> {
     const out = values.out ?? files.defaultProxyPath(io.env);
     const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours, limited: values.limited, proxyKey: await proxyKey });
     await files.writeProxyFile(out, proxy.pem);
+    const identity = endEntityOf([cred.certificate, ...cred.chain]).subjectDn;
     if (json) {
-      printJson(io, { file: out, subject: proxy.subject, identity: cred.certificate.subjectDn, notAfter: proxy.notAfter.toISOString(), policy: proxy.policy, shortened: proxy.shortened });
+      printJson(io, { file: out, subject: proxy.subject, identity, notAfter: proxy.notAfter.toISOString(), policy: proxy.policy, shortened: proxy.shortened });
     } else if (!values.quiet) {
-      if (proxy.shortened) io.stderr.write(`Warning: your certificate expires ${cred.certificate.notAfter.toISOString()}, before the ${hours} hours asked for; the proxy ends then.\n`);
-      io.stdout.write(`Your identity: ${cred.certificate.subjectDn}\nProxy written to ${out}\nYour proxy is valid until: ${proxy.notAfter.toString()}\n`);
+      if (proxy.shortened) io.stderr.write(`Warning: the signing certificate ends ${cred.certificate.notAfter.toISOString()}, before the ${hours} hours asked for; the proxy ends then.\n`);
+      io.stdout.write(`Your identity: ${identity}\nProxy written to ${out}\nYour proxy is valid until: ${proxy.notAfter.toString()}\n`);
     }
     return 0;
   } catch (e) {

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { OnboardError } from '../../../shared/errors';
-import { CertificateParseError, parseCertificate, type ParsedCertificate } from './cert';
+import { CertificateParseError, parseCertificate, proxyCertInfo, type ParsedCertificate } from './cert';
 import { isCertificateLabel, isEncryptedKeyBlock, isPrivateKeyLabel, pemBlocks } from './pem';
 
 /** A certificate as callers have it: PEM text, DER bytes, or already parsed. */
@@ -97,4 +97,15 @@ export async function loadUserCredential(opts: LoadCredentialOptions): Promise<U
     throw new OnboardError('PROXY_KEY_MISMATCH', { keyFile: opts.keyFile, certFile: opts.certFile });
   }
   return { certificate: certs[0], chain: certs.slice(1), key };
+}
+
+/** The end-entity certificate of a chain (leaf first): the first one that is not a proxy. */
+export function endEntityOf(certs: readonly ParsedCertificate[]): ParsedCertificate {
+  return certs.find((c) => {
+    try {
+      return proxyCertInfo(c) === undefined;
+    } catch {
+      return false;
+    }
+  }) ?? certs[certs.length - 1];
 }

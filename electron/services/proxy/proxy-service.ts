@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { OnboardError } from '../../../shared/errors';
 import type { SecretStore } from '../keychain/secret-store';
-import { loadUserCredential } from './cert-input';
+import { endEntityOf, loadUserCredential } from './cert-input';
 import { inspectProxy, type ProxyInfo } from './inspect';
 import { createProxy } from './make-proxy';
 import { defaultProxyPath, defaultTrustDir, defaultUserCredentialPaths, readProxyFile, writeProxyFile } from './proxy-file';
@@ -71,7 +71,7 @@ export class ProxyService {
     const file = o.out ?? this.proxyPath();
     await writeProxyFile(file, proxy.pem);
     return {
-      file, subject: proxy.subject, identity: cred.certificate.subjectDn, notAfter: proxy.notAfter.toISOString(), shortened: proxy.shortened,
+      file, subject: proxy.subject, identity: endEntityOf([cred.certificate, ...cred.chain]).subjectDn, notAfter: proxy.notAfter.toISOString(), shortened: proxy.shortened,
       info: inspectProxy(proxy.pem, { path: file, now }),
     };
   }

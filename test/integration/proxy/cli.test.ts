@@ -62,6 +62,15 @@ describe('osg-onboard proxy', () => {
     const bad = await cli(['proxy', 'init', '--cert', user.certFile, '--key', encryptedKey, '--pwstdin', '--out', path.join(ca.dir, 'never')], { stdin: 'wrong\n' });
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('passphrase for the private key');
+    // A proxy given as --cert signs a proxy of itself (its key is in the file); the identity stays the user's.
+    const pp = path.join(ca.dir, 'proxy-of-proxy');
+    const full = await cli(['proxy', 'init', '--cert', out, '--out', pp]);
+    expect(full.code).toBe(1);
+    expect(full.err).toContain('limited proxy, which can only sign limited proxies');
+    const again = await cli(['proxy', 'init', '--cert', out, '--out', pp, '--json', '--limited']);
+    expect(again.code, again.err).toBe(0);
+    expect(JSON.parse(again.out).identity).toBe('/C=US/O=OSG Onboard Test/OU=Fête/CN=Zoë Müller');
+    expect(opensslVerify(ca.trustDir, pp, ca.env()).ok).toBe(true);
     const badBits = await cli(['proxy', 'init', '--bits', '1024']);
     expect(badBits.code).toBe(2);
   });
