@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ecdsaRawToDer } from '../../../electron/translator/pkcs11-signer';
+import { createKeyPool } from '../../../electron/translator/key-pool';
+import { openAuditLog } from '../../../electron/translator/audit-log';
+import { robotId } from '../../../electron/translator/robots';
+import { parseCertificate } from '../../../electron/services/proxy';
+
+describe('ECDSA raw r||s → DER', () => {
+  it('gives signatures Node verifies (leading zeros and high bits included)', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (let i = 0; i < 64; i++) {
+      const data = Buffer.from(`message ${i}`);
+      const raw = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      const der = ecdsaRawToDer(raw);
+      expect(verify('sha256', data, publicKey, der)).toBe(true);
+      expect(verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, raw)).toBe(true);
+    }
+  });
+});
+
+describe('key pool (worker_threads)', () => {
+  it('hands out distinct fresh RSA keys, refills, and waits when empty', async () => {
+    const pool = createKeyPool({ bits: 2048, size: 2, workers: 1 });
+    try {
+      await pool.filled();
+      expect(pool.stats()).toMatchObject({ available: 2, size: 2, workers: 1 });
+      const keys = await Promise.all([pool.take(), pool.take(), pool.take()]);
+      const spkis = keys.map((k) => createHash('sha256').update(createPublicKey(k).export({ type: 'spki', format: 'der' })).digest('hex'));
+      expect(new Set(spkis).size).toBe(3);
+      expect(keys.every((k) => k.asymmetricKeyType === 'rsa' && k.asymmetricKeyDetails?.modulusLength === 2048)).toBe(true);
+      expect(pool.stats().handedOut).toBe(3);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.take()).rejects.toThrow(/closed/);
+  }, 60_000);
+});
+
+describe('audit log', () => {
+  it('writes one JSON line per record, 0600, rotates by size and keeps `keep` files', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'osg-tr-audit-'));
+    const file = path.join(dir, 'sub', 'audit.log');
+    const log = await openAuditLog({ file, maxBytes: 1024, keep: 2, now: () => new Date('2026-01-01T00:00:00Z') });
+    for (let i = 0; i < 40; i++) await log.write({ event: 'refused', client: '192.0.2.1', status: 403, reason: `r${i}` });
+    await log.close();
+    expect(readdirSync(path.dirname(file)).sort()).toEqual(['audit.log', 'audit.log.1', 'audit.log.2']);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const all = ['audit.log.2', 'audit.log.1', 'audit.log'].flatMap((f) => readFileSync(path.join(dir, 'sub', f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l));
+    expect(all.at(-1)).toEqual({ time: '2026-01-01T00:00:00.000Z', event: 'refused', client: '192.0.2.1', status: 403, reason: 'r39' });
+    expect(all.map((r) => r.reason)).toEqual(Array.from({ length: all.length }, (_, i) => `r${40 - all.length + i}`));
+    for (const f of ['audit.log.1', 'audit.log.2']) expect(statSync(path.join(dir, 'sub', f)).size).toBeLessThanOrEqual(1024);
+    await expect(log.write({ event: 'refused', client: 'x', status: 1, reason: 'y' })).rejects.toThrow(/closed/);
+  });
+});
+
+describe('robot id', () => {
+  it('is the MD5 hex of the slash-form subject', () => {
+    // A fixed certificate made by openssl: subject /C=IT/O=INFN/OU=Robot/L=Catania/CN=Robot: EGI Training Service
+    const pem = readFileSync(path.join(__dirname, 'robot-fixture.pem'), 'utf8');
+    const cert = parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+    expect(cert.subjectDn).toBe('/C=IT/O=INFN/OU=Robot/L=Catania/CN=Robot: EGI Training Service');
+    expect(robotId(cert)).toBe(createHash('md5').update('/C=IT/O=INFN/OU=Robot/L=Catania/CN=Robot: EGI Training Service').digest('hex'));
+  });
+});
