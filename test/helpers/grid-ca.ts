@@ -45,6 +45,10 @@ export interface GridCa {
   /** Puts a CA into the trust folder, with a signing policy allowing `patterns` (default the CA's own O). */
   trust(ca: IssuedCert, patterns: readonly string[]): void;
   hash(cert: IssuedCert): string;
+  /** Marks a certificate revoked in its issuer's database (publish with `publishCrl`). */
+  revoke(cert: IssuedCert, issuer?: IssuedCert): void;
+  /** Writes the CA's CRL as `<hash>.r0` into the trust folder. */
+  publishCrl(issuer?: IssuedCert): void;
   /** Environment for grid tools: X509_CERT_DIR, no user proxy lookups elsewhere. */
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   cleanup(): void;
@@ -124,6 +128,21 @@ export function createGridCa(opts: { rootSubject?: string; rootPatterns?: readon
     return read(name, certFile, keyFile, o.subject, isRoot ? [] : [issuer, ...issuer.chain]);
   };
 
+  const confFor = (issuer: IssuedCert) => {
+    let conf = configs.get(issuer.name);
+    if (!conf) {
+      conf = caConfig(issuer.name);
+      configs.set(issuer.name, conf);
+    }
+    return conf;
+  };
+  const revoke = (cert: IssuedCert, issuer: IssuedCert = root) => {
+    run(['ca', '-config', confFor(issuer).cnf, '-batch', '-revoke', cert.certFile, '-cert', issuer.certFile, '-keyfile', issuer.keyFile], dir);
+  };
+  const publishCrl = (issuer: IssuedCert = root) => {
+    const out = path.join(trustDir, `${hash(issuer)}.r0`);
+    run(['ca', '-config', confFor(issuer).cnf, '-batch', '-gencrl', '-crldays', '7', '-cert', issuer.certFile, '-keyfile', issuer.keyFile, '-out', out], dir);
+  };
   const hash = (c: IssuedCert) => run(['x509', '-hash', '-noout', '-in', c.certFile], dir).trim();
   const trust = (ca: IssuedCert, patterns: readonly string[]) => {
     const h = hash(ca);
@@ -146,6 +165,8 @@ export function createGridCa(opts: { rootSubject?: string; rootPatterns?: readon
     makeRoot,
     trust,
     hash,
+    revoke,
+    publishCrl,
     env: (extra = {}) => ({
       PATH: process.env.PATH,
       HOME: dir,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { OnboardError } from '../../../shared/errors';
 import type { ParsedCertificate } from './cert';
 import { certificatesFromPem } from './cert-input';
+import { parseCrl, type ParsedCrl } from './crl';
+import { pemBlocks } from './pem';
 
 /** Trusted CA certificates from an X509_CERT_DIR-style folder, indexed for path building. */
 export interface TrustStore {
@@ -13,16 +15,22 @@ export interface TrustStore {
   readonly fingerprints: ReadonlySet<string>;
   /** Globus signing policies: CA subject key → allowed subject patterns (oneline form, `*` wildcards). */
   readonly signingPolicies: ReadonlyMap<string, readonly string[]>;
+  /** CRLs (`<hash>.rN`) by issuer subject key. */
+  readonly crls: ReadonlyMap<string, readonly ParsedCrl[]>;
 }
 
-export function makeTrustStore(certificates: readonly ParsedCertificate[], dir = '(in memory)', signingPolicies = new Map<string, string[]>()): TrustStore {
+export function makeTrustStore(
+  certificates: readonly ParsedCertificate[], dir = '(in memory)', signingPolicies = new Map<string, string[]>(), crlList: readonly ParsedCrl[] = [],
+): TrustStore {
+  const crls = new Map<string, ParsedCrl[]>();
+  for (const c of crlList) crls.set(c.issuerKey, [...(crls.get(c.issuerKey) ?? []), c]);
   const bySubject = new Map<string, ParsedCertificate[]>();
   for (const c of certificates) {
     const list = bySubject.get(c.subjectKey) ?? [];
     list.push(c);
     bySubject.set(c.subjectKey, list);
   }
-  return { dir, certificates, bySubject, fingerprints: new Set(certificates.map((c) => c.fingerprint)), signingPolicies };
+  return { dir, certificates, bySubject, fingerprints: new Set(certificates.map((c) => c.fingerprint)), signingPolicies, crls };
 }
 
 /**
@@ -59,7 +67,7 @@ export function signingPolicyMatches(pattern: string, subjectOneline: string): b
 const cache = new Map<string, { stamp: string; store: TrustStore }>();
 
 /**
- * Loads `<hash>.N` certificates and `<hash>.signing_policy` files. Cached per folder until its
+ * Loads `<hash>.N` certificates, `<hash>.rN` CRLs and `<hash>.signing_policy` files. Cached per folder until its
  * modification time changes (installing a CA updates it), so repeated verifications are cheap.
  */
 export async function loadTrustDir(dir: string): Promise<TrustStore> {
@@ -78,12 +86,19 @@ export async function loadTrustDir(dir: string): Promise<TrustStore> {
   if (hit && hit.stamp === stamp) return hit.store;
   const certs: ParsedCertificate[] = [];
   const policies = new Map<string, string[]>();
+  const crlList: ParsedCrl[] = [];
   for (const name of names) {
     if (/^[0-9a-f]{8}\.\d+$/.test(name)) {
       try {
         certs.push(...certificatesFromPem(await fsp.readFile(path.join(dir, name), 'utf8'), name));
       } catch {
         // An unreadable file in a shared trust folder must not stop every verification.
+      }
+    } else if (/^[0-9a-f]{8}\.r\d+$/.test(name)) {
+      try {
+        for (const b of pemBlocks(await fsp.readFile(path.join(dir, name), 'utf8'))) if (b.label === 'X509 CRL') crlList.push(parseCrl(b.der));
+      } catch {
+        // An unreadable CRL is reported as missing revocation information, not a crash.
       }
     } else if (/^[0-9a-f]{8}\.signing_policy$/.test(name)) {
       for (const [ca, pats] of parseSigningPolicy(await fsp.readFile(path.join(dir, name), 'utf8').catch(() => ''))) {
@@ -98,7 +113,7 @@ export async function loadTrustDir(dir: string): Promise<TrustStore> {
     const pats = policies.get(c.subjectOneline);
     if (pats) byKey.set(c.subjectKey, pats);
   }
-  const store = makeTrustStore(certs, dir, byKey);
+  const store = makeTrustStore(certs, dir, byKey, crlList);
   cache.set(dir, { stamp, store });
   return store;
 }

@@ -77,14 +77,18 @@ function publicKey(c: ParsedCertificate): KeyObject {
   return k;
 }
 
-export function signatureValid(child: ParsedCertificate, parent: ParsedCertificate): boolean {
-  const alg = SIGNATURE_ALGORITHMS[child.signatureAlgorithm];
-  if (!alg || child.signatureAlgorithm !== child.tbsSignatureAlgorithm) return false;
+function signedBy(tbs: Buffer, algorithm: string, signature: Buffer, parent: ParsedCertificate): boolean {
+  const alg = SIGNATURE_ALGORITHMS[algorithm];
+  if (!alg) return false;
   try {
-    return nodeVerify(alg.digest, child.tbs, publicKey(parent), child.signature);
+    return nodeVerify(alg.digest, tbs, publicKey(parent), signature);
   } catch {
     return false;
   }
+}
+
+export function signatureValid(child: ParsedCertificate, parent: ParsedCertificate): boolean {
+  return child.signatureAlgorithm === child.tbsSignatureAlgorithm && signedBy(child.tbs, child.signatureAlgorithm, child.signature, parent);
 }
 
 function policyName(o: string): string {
@@ -242,7 +246,19 @@ export function verifyParsed(certs: readonly ParsedCertificate[], trust: TrustSt
     }
   }
 
-  // 7. The file's private key must be the leaf's.
+  // 7. Revocation: a CA's CRL in the trust folder (`<hash>.r0`), when there is one, as Globus reads it.
+  for (let d = eecIndex; d + 1 < path.length; d++) {
+    const cert = path[d].cert;
+    const ca = path[d + 1].cert;
+    const crls = (trust.crls.get(ca.subjectKey) ?? []).filter((c) => signedBy(c.tbs, c.signatureAlgorithm, c.signature, ca));
+    if ((trust.crls.get(ca.subjectKey) ?? []).length > crls.length) warnings.push({ code: 'CRL_BAD_SIGNATURE', message: `a CRL for ${ca.subjectDn} is not signed by it and was ignored`, depth: d + 1 });
+    if (crls.length === 0) continue;
+    const newest = crls.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
+    if (newest.nextUpdate && newest.nextUpdate.getTime() < now) err('CRL_EXPIRED', `the CRL of ${ca.subjectDn} expired on ${newest.nextUpdate.toISOString()}; update the trusted CA folder (fetch-crl)`, d + 1);
+    if (crls.some((c) => c.revoked.has(cert.serial))) err('REVOKED', `${cert.subjectDn} has been revoked by ${ca.subjectDn}`, d);
+  }
+
+  // 8. The file's private key must be the leaf's.
   if (opts.privateKeyPem) {
     try {
       if (!spkiOf(createPrivateKey(opts.privateKeyPem)).equals(path[0].cert.spki)) err('KEY_MISMATCH', 'the private key in the file does not belong to the first certificate', 0);

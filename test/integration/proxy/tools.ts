@@ -14,8 +14,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string
 }
 
 /** `openssl verify -allow_proxy_certs -CApath D -untrusted FILE FILE` (leaf = first certificate). */
-export function opensslVerify(trustDir: string, file: string, env: NodeJS.ProcessEnv): ToolRun {
-  const r = run('openssl', ['verify', '-allow_proxy_certs', '-CApath', trustDir, '-untrusted', file, file], env);
+export function opensslVerify(trustDir: string, file: string, env: NodeJS.ProcessEnv, extra: string[] = []): ToolRun {
+  const r = run('openssl', ['verify', '-allow_proxy_certs', ...extra, '-CApath', trustDir, '-untrusted', file, file], env);
   return { ok: r.ok && /: OK\s*$/.test(r.out.trim() + '\n'), out: r.out };
 }
 

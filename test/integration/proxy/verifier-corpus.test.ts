@@ -120,6 +120,10 @@ beforeAll(async () => {
   ca.trust(unpoliced, ['/C=US/O=Unpoliced/*']); // the sub-CA gets no .signing_policy
   const orphan = fromIssued(ca.issue('orphan', { subject: '/C=US/O=Unpoliced/CN=Orphan User', issuer: unpolicedSub }));
   const rootCred = fromIssued(ca.root);
+  const revokedIssued = ca.issue('revoked', { subject: `${O}/OU=People/CN=Revoked Person` });
+  ca.revoke(revokedIssued);
+  ca.publishCrl();
+  const revoked = fromIssued(revokedIssued);
 
   const eec = (c: Cred): Cred => ({ ...c });
   const valid = (name: string, identity: string, identityCode = 'NO_PUSP') => ({ name, openssl: true, ours: true, identity, identityCode });
@@ -196,6 +200,7 @@ beforeAll(async () => {
   add(strict('proxy outliving its issuer', 'PROXY_OUTLIVES_ISSUER', 'a proxy must not claim a life its issuer does not have (Globus accepts it)', true), await rawProxy(j1, { notAfter: new Date(j1.cert.notAfter.getTime() + HOUR) }));
   add(strict('full proxy under a limited proxy', 'LIMITED_SIGNS_FULL', 'Globus: a limited proxy only delegates limited rights', false), await rawProxy(l1));
   add(strict('unknown proxy policy language', 'UNKNOWN_PROXY_POLICY', 'RFC 3820 §3.8: a policy language the verifier does not understand means reject (Globus leaves it to the application)', true), await rawProxy(jane, { policy: '1.3.6.1.4.1.99999.7' }));
+  add(strict('revoked end-entity certificate (CRL in the trust folder)', 'REVOKED', 'Globus reads <hash>.r0 CRLs; openssl verify only with -crl_check', false), await ourProxy(revoked));
   const wrongOrder = await ourProxy(j1);
   add(strict('chain out of order in the file', 'CHAIN_ORDER', 'a proxy file lists each certificate’s issuer right after it (Globus and OpenSSL re-sort)', true), { ...wrongOrder, chainPem: pemEncode('CERTIFICATE', jane.cert.der) + pemEncode('CERTIFICATE', j1.cert.der) });
 }, 180_000);
@@ -244,6 +249,15 @@ describe('verifier vs openssl verify on a corpus of chains', () => {
         else expect(g.ok, `${c.name}: ${g.out}`).toBe(c.globus);
       }
     }
+  });
+
+  it('refuses the revoked certificate as openssl verify -crl_check_all does', async () => {
+    const c = cases.find((x) => x.code === 'REVOKED')!;
+    const r = opensslVerify(ca.trustDir, c.file, ca.env(), ['-crl_check_all']);
+    expect(r.ok).toBe(false);
+    expect(r.out).toContain('certificate revoked');
+    const fine = cases.find((x) => x.name === 'ASCII, 1 proxy')!;
+    expect(opensslVerify(ca.trustDir, fine.file, ca.env(), ['-crl_check_all']).out).not.toContain('revoked');
   });
 
   it('catches a tampered signature, a wrong order and a proxy outliving its issuer that the info tools print happily', async () => {
