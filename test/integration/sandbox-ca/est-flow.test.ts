@@ -144,6 +144,17 @@ describe('sandbox CA over EST, with the EST client connector', () => {
     expect(issued.status).toBe('issued');
     const after = await run('curl', ['-s', '--cacert', path.join(dir, 'ca.pem'), ca.sponsorUrl]);
     expect(after.stdout).toMatch(new RegExp(`${id}[\\s\\S]*issued \\(serial`));
+
+    // The help-desk auto-approve switch on the same page.
+    const settings = new URL(/action="(\/sponsor\/settings[^"]+)"/.exec(after.stdout)![1].replace(/&amp;/g, '&'), origin).href;
+    const toggle = (value: string) =>
+      run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', path.join(dir, 'ca.pem'), '-H', `Origin: ${origin}`, '--data', `csrf=${csrf}&autoApprove=${value}`, settings]);
+    expect((await toggle('on')).stdout).toBe('303');
+    const quick = await opensslCsr(dir, 'quick', { subject: '/CN=Quick Person' });
+    expect((await enroll(endpoint, quick.csrDer, code)).status).toBe('issued');
+    expect((await toggle('off')).stdout).toBe('303');
+    const slow = await opensslCsr(dir, 'slow', { subject: '/CN=Slow Person' });
+    expect((await enroll(endpoint, slow.csrDer, code)).status).toBe('pending');
   });
 
   it('a rejected request is a typed rejection carrying the sponsor’s reason, and stays rejected', async () => {
