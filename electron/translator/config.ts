@@ -37,7 +37,7 @@ const pkcs11KeySchema = z
     /** File holding the user PIN (first line); keep it 0600. */
     pinFile: file,
     /** Parallel token sessions used for signing (the token serialises per session). */
-    sessions: z.number().int().min(1).max(16).default(2),
+    sessions: z.number().int().min(1).max(16).default(4),
     /** Accept a key the token would let out (CKA_EXTRACTABLE true). Off: such keys are refused. */
     allowExtractable: z.boolean().default(false),
   })
@@ -108,9 +108,11 @@ export const translatorConfigSchema = z
         refillPerSecond: z.number().min(0).finite().default(0),
         /** worker_threads making keys (default: one per CPU). */
         workers: z.number().int().min(1).max(64).optional(),
+        /** Nice value (0–19) of the key generation threads: higher keeps request latency low while the pool refills. */
+        workerNice: z.number().int().min(0).max(19).default(10),
       })
       .strict()
-      .default({ type: 'rsa', allowed: ['rsa'], bits: 2048, poolSize: 64, refillPerSecond: 0 }),
+      .default({ type: 'rsa', allowed: ['rsa'], bits: 2048, poolSize: 64, refillPerSecond: 0, workerNice: 10 }),
     cache: z.object({ maxEntries: z.number().int().min(0).default(10_000) }).strict().default({ maxEntries: 10_000 }),
     audit: z
       .object({

@@ -7,8 +7,11 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { generateKeyPairSync } = require('node:crypto');
+// On Linux the nice value is per thread: this lowers only this worker, so request handling on
+// the main thread runs first and key generation takes the CPU time left over.
+if (workerData && workerData.nice) { try { require('node:os').setPriority(workerData.nice); } catch {} }
 parentPort.on('message', (m) => {
   try {
     const { privateKey } = generateKeyPairSync('rsa', {
@@ -31,6 +34,8 @@ export interface KeyPoolOptions {
   /** Max keys started per second (0 = no limit). */
   readonly refillPerSecond?: number;
   readonly workers?: number;
+  /** Nice value of the key generation threads (Linux: per thread; 0 = as the main thread). */
+  readonly nice?: number;
   readonly onEvent?: (event: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -107,7 +112,7 @@ export function createKeyPool(opts: KeyPoolOptions): KeyPool {
   };
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: false, id: 0 };
+    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { nice: opts.nice ?? 0 } }), busy: false, id: 0 };
     slot.worker.unref();
     slot.worker.on('message', (m: { id: number; der?: ArrayBuffer; error?: string }) => {
       slot.busy = false;

@@ -72,7 +72,7 @@ export async function startTranslator(config: TranslatorConfig, deps: Translator
   }
   const pool = config.keys.allowed.includes('rsa')
     ? createKeyPool({
-        bits: config.keys.bits, size: config.keys.poolSize, refillPerSecond: config.keys.refillPerSecond, workers: config.keys.workers,
+        bits: config.keys.bits, size: config.keys.poolSize, refillPerSecond: config.keys.refillPerSecond, workers: config.keys.workers, nice: config.keys.workerNice,
         onEvent: (event, fields) => logger.log('warn', event, fields),
       })
     : undefined;
