@@ -39,6 +39,9 @@ export async function startMailbox(opts: StartMailboxOptions): Promise<SandboxMa
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: maxBytes,
     logger: false,
+    // Loopback only: no reverse DNS lookup of the client (smtp-server still pauses 100 ms before
+    // its greeting to catch early talkers; that pause is fixed).
+    disableReverseLookup: true,
     onConnect(session, callback) {
       if (!isLoopback(session.remoteAddress)) return callback(new Error('Only local connections are accepted'));
       callback();
