@@ -81,6 +81,7 @@ void app.whenReady().then(() => {
     dataDir: process.env.OSG_ONBOARD_DATA ?? path.join(app.getPath('userData'), 'data'),
     emit: (event, payload) => broadcast([...trustedWindows].map((id) => webContents.fromId(id)).filter((w) => w !== undefined), event, payload),
   });
+  app.on('before-quit', () => void services.dispose());
   registerIpc(ipcMain, createDispatcher(services.handlers, (e) => console.error('[services]', e)), trust, (l) => console.error(l));
   createWindow();
   app.on('activate', () => {

@@ -6,6 +6,7 @@ import { Journal } from './journal/journal';
 import { VoService } from './vo/vo-service';
 import { voHandlers } from './vo/vo-handlers';
 import { stepAvailability } from './app/steps';
+import { Sandbox } from '../sandbox';
 import type { EventName, EventPayload } from '../../shared/contract';
 
 export type { ServiceContext, Environment } from './context';
@@ -38,6 +39,8 @@ export function defaultEnvironment(env: NodeJS.ProcessEnv = process.env): Enviro
 
 export interface Services {
   readonly context: ServiceContext;
+  /** The embedded sandbox (sandbox environment only): its servers start on first use. */
+  readonly sandbox: Sandbox | null;
   readonly handlers: Handlers;
   readonly journal: Journal;
   readonly vo: VoService;
@@ -55,6 +58,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     emit: opts.emit ?? (() => {}),
   };
   const journal = new Journal(context.dataDir, context.now, (at) => context.emit('journalChanged', { at }));
+  const sandbox = context.environment === 'sandbox' ? new Sandbox({ dataDir: context.dataDir, now: context.now }) : null;
   const vo = new VoService({ environment: context.environment, journal, directoryFile: opts.voDirectoryFile, now: context.now });
 
   // Each capability contributes its procedures (`<capability>/<capability>-handlers.ts`);
@@ -71,5 +75,14 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...voHandlers(vo),
   };
 
-  return { context, handlers, journal, vo, dispose: async () => {} };
+  return {
+    context,
+    handlers,
+    journal,
+    vo,
+    sandbox,
+    dispose: async () => {
+      await sandbox?.close();
+    },
+  };
 }
