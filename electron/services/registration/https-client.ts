@@ -59,17 +59,23 @@ export function tlsCredential(c: UserCredential): { key: string; cert: string } 
   return { key: key.export({ type: 'pkcs8', format: 'pem' }) as string, cert: certChain };
 }
 
-function mapError(e: NodeJS.ErrnoException, url: URL): OnboardError {
+function mapError(e: NodeJS.ErrnoException, url: URL, presentedCertificate: boolean): OnboardError {
   const code = e.code ?? '';
+  const text = `${code} ${e.message ?? ''}`;
   const host = url.host;
   if (code === 'ABORT_ERR' || e.name === 'AbortError') return new OnboardError('CANCELLED');
   if (SERVER_TRUST_CODES.has(code)) return new OnboardError('REGISTRATION_SERVER_UNTRUSTED', { host, detail: code }, { cause: e });
-  // The server refused our certificate during the handshake (a server that rejects at TLS level).
-  if (/ALERT_CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/.test(code)) return new OnboardError('REGISTRATION_NO_CLIENT_CERT', { host }, { cause: e });
-  if (/ALERT_UNKNOWN_CA|ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE_UNKNOWN|ALERT_DECRYPT_ERROR/.test(code)) {
-    return new OnboardError('REGISTRATION_CERT_UNTRUSTED', { host, detail: code }, { cause: e });
+  // A server that refuses at TLS level sends an alert (OpenSSL names it in the code or the message).
+  if (/CERTIFICATE_REQUIRED|certificate required/i.test(text) || (!presentedCertificate && /HANDSHAKE_FAILURE|alert handshake failure/i.test(text))) {
+    return new OnboardError('REGISTRATION_NO_CLIENT_CERT', { host }, { cause: e });
   }
-  return new OnboardError('REGISTRATION_UNREACHABLE', { url: url.origin, detail: e.message || code }, { cause: e });
+  if (/UNKNOWN_CA|unknown ca|BAD_CERTIFICATE|bad certificate|CERTIFICATE_UNKNOWN|certificate unknown|DECRYPT_ERROR|HANDSHAKE_FAILURE|handshake failure/i.test(text)) {
+    return new OnboardError('REGISTRATION_CERT_UNTRUSTED', { host, detail: code || 'TLS alert' }, { cause: e });
+  }
+  // Some servers just hang up on a certificate they refuse; say so rather than guess.
+  const hangUp = code === 'ECONNRESET' || /socket hang up|disconnected before secure TLS/i.test(text);
+  const detail = hangUp && presentedCertificate ? `${e.message} (the server closed the connection after your certificate was sent: it may not accept the authority that issued it)` : e.message || code;
+  return new OnboardError('REGISTRATION_UNREACHABLE', { url: url.origin, detail }, { cause: e });
 }
 
 export async function httpsRequest(r: HttpsRequest): Promise<HttpsResponse> {
@@ -101,11 +107,11 @@ export async function httpsRequest(r: HttpsRequest): Promise<HttpsResponse> {
           chunks.push(c);
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (e) => reject(mapError(e, url)));
+        res.on('error', (e) => reject(mapError(e, url, cred !== undefined)));
       },
     );
     req.on('timeout', () => req.destroy(Object.assign(new Error('the server did not answer in time'), { code: 'ETIMEDOUT' })));
-    req.on('error', (e) => reject(mapError(e, url)));
+    req.on('error', (e) => reject(mapError(e, url, cred !== undefined)));
     if (r.body !== undefined) req.write(r.body);
     req.end();
   });

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestPki, type TestCa, type TestCert } from '../../helpers/registration-pki';
-import { startMailbox, type SandboxMailbox } from '../../../electron/sandbox/mailbox';
-import { sandboxMailboxDir, sandboxVomsDir, startSandboxVoms, type SandboxVoms } from '../../../electron/sandbox/voms-admin';
+import type { SandboxMailbox } from '../../../electron/sandbox/mailbox';
+import { startSandboxRegistration, type SandboxRegistration, type SandboxVoms } from '../../../electron/sandbox/voms-admin';
 import { confirmRegistration, fetchMemberInfo, submitRegistration, type VomsAdminSession } from '../../../electron/services/registration/voms-admin-connector';
 import { main } from '../../../electron/cli/index';
 
@@ -22,20 +22,16 @@ let bob: TestCert;
 let mailbox: SandboxMailbox | undefined;
 let voms: SandboxVoms | undefined;
 
+let sandbox: SandboxRegistration | undefined;
+
 async function startAll() {
-  mailbox = await startMailbox({ dir: sandboxMailboxDir(dataDir) });
-  voms = await startSandboxVoms({
-    dir: sandboxVomsDir(dataDir),
-    vo: 'sandbox',
-    trustedCaPems: [ca.certPem],
-    tls: { certPem: server.certPem, keyPem: server.keyPem },
-    smtp: { port: mailbox.smtpPort },
-    mailboxDir: sandboxMailboxDir(dataDir),
-  });
+  sandbox = await startSandboxRegistration({ dataDir, trustedCaPems: [ca.certPem], tls: { certPem: server.certPem, keyPem: server.keyPem } });
+  voms = sandbox.voms;
+  mailbox = sandbox.mailbox;
 }
 async function stopAll() {
-  await voms?.close();
-  await mailbox?.close();
+  await sandbox?.close();
+  sandbox = undefined;
   voms = undefined;
   mailbox = undefined;
 }

@@ -1,0 +1,47 @@
+import { startMailbox, type SandboxMailbox } from '../mailbox';
+import { sandboxMailboxDir, sandboxVomsDir, SANDBOX_VO_NAME } from './paths';
+import { startSandboxVoms, type SandboxTlsMaterial, type SandboxVoms } from './server';
+
+export interface SandboxRegistration {
+  readonly voms: SandboxVoms;
+  readonly mailbox: SandboxMailbox;
+  close(): Promise<void>;
+}
+
+/**
+ * What the app starts in sandbox mode: the mailbox, then the sandbox VO's VOMS-Admin sending its
+ * e-mails to it, both with their state in the app's data folder (where the CLI finds it).
+ */
+export async function startSandboxRegistration(opts: {
+  readonly dataDir: string;
+  readonly trustedCaPems: readonly string[];
+  readonly tls: SandboxTlsMaterial | (() => Promise<SandboxTlsMaterial>);
+  readonly vo?: string;
+  readonly now?: () => Date;
+}): Promise<SandboxRegistration> {
+  const mailboxDir = sandboxMailboxDir(opts.dataDir);
+  const mailbox = await startMailbox({ dir: mailboxDir, now: opts.now });
+  let voms: SandboxVoms;
+  try {
+    voms = await startSandboxVoms({
+      dir: sandboxVomsDir(opts.dataDir),
+      vo: opts.vo ?? SANDBOX_VO_NAME,
+      trustedCaPems: opts.trustedCaPems,
+      tls: opts.tls,
+      smtp: { host: mailbox.smtpHost, port: mailbox.smtpPort },
+      mailboxDir,
+      now: opts.now,
+    });
+  } catch (e) {
+    await mailbox.close();
+    throw e;
+  }
+  return {
+    voms,
+    mailbox,
+    close: async () => {
+      await voms.close();
+      await mailbox.close();
+    },
+  };
+}
