@@ -1,7 +1,7 @@
 // A translator whose robot key is an encrypted key file (passphrase from a file or the keychain),
 // with TLS client-certificate authentication and a tight per-client rate limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,5 +126,15 @@ describe('encrypted robot key file + TLS client certificates + rate limit', () =
     expect(await codeOf(config({ robots: [{ certFile: robot.certFile, key: { file: encKey, passphraseKeychain: 'none' } }], audit: { file: 'a4.log' } }), new SessionSecretStore())).toBe('TRANSLATOR_PASSPHRASE_MISSING');
     expect(await codeOf(config({ robots: [{ certFile: client.certFile, key: { file: client.keyFile } }], audit: { file: 'a5.log' } }))).toBe('PUSP_NOT_ROBOT');
     expect(await codeOf(config({ robots: [{ certFile: robot.certFile, key: { file: client.keyFile } }], audit: { file: 'a6.log' } }))).toBe('TRANSLATOR_ROBOT_KEY_MISMATCH');
+  });
+
+  it('the CLI names the wrong field of a bad configuration and exits 1', () => {
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ tls: { cert: 'a', key: 'b' }, allowedClients: ['10.0.0.0/40'], audit: { file: 'x' }, robots: [] }));
+    const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../build/bin/osg-onboard.mjs'), 'translator', 'serve', '--config', file], {
+      env: { ...process.env, OSG_ONBOARD_FROM_SOURCE: '1' }, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/is not valid: “allowedClients\.0” is not an IPv4 or IPv6 address or CIDR block/);
   });
 });
