@@ -43,6 +43,14 @@ async function acquire(lockPath: string, opts: FileLockOptions): Promise<void> {
       if (again === owner) await fsp.rm(lockPath, { force: true });
       continue;
     }
+    if (!owner) {
+      // Created but never written (its process died at that instant): stale after a moment.
+      const st = await fsp.stat(lockPath).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 2000) {
+        await fsp.rm(lockPath, { force: true });
+        continue;
+      }
+    }
     if (Date.now() > deadline) {
       throw new OnboardError('REGISTRATION_SANDBOX_BUSY', { what: opts.what, pid: owner || 'unknown', file: lockPath });
     }
