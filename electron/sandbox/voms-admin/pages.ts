@@ -55,6 +55,9 @@ export interface FormPageInput {
   readonly caDn: string;
   readonly token: string;
   readonly aup: string;
+  /** Groups a member may ask for (besides the VO's root group). */
+  readonly groups?: readonly string[];
+  readonly requestedGroups?: readonly string[];
   readonly values?: Readonly<Record<string, string>>;
   readonly errors?: readonly FieldError[];
 }
@@ -90,10 +93,19 @@ ${area('address')}
 ${text('emailAddress', 60)}
 <li><h2>The VO AUP:</h2><textarea id="aup" rows="8" cols="80" readonly>${esc(p.aup)}</textarea></li>
 <li class="aupAcceptance">${err('aupAccepted')}<label><input type="checkbox" name="aupAccepted" value="true"${p.values?.aupAccepted === 'true' ? ' checked' : ''}> I confirm I have read and agree with the terms expressed in the VO Acceptable Usage Policy document displayed above.</label></li>
+${groupBoxes(p, err('requestedGroups'))}
 ${area('userMessage')}
 <li><input type="submit" value="Submit"></li>
 </ul></form>`,
   );
+}
+
+function groupBoxes(p: FormPageInput, errors: string): string {
+  if (!p.groups?.length) return '';
+  const boxes = p.groups
+    .map((g) => `<label><input type="checkbox" name="requestedGroups" value="${esc(g)}"${p.requestedGroups?.includes(g) ? ' checked' : ''}> ${esc(g)}</label>`)
+    .join('');
+  return `<li class="groups"><h2>Groups you ask to join (the VO administrator decides)</h2>${errors}${boxes}</li>`;
 }
 
 function requestFacts(r: MembershipRequest): string {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { OnboardError } from '../../../shared/errors';
 import { composeMessage, MailboxStore, sendSmtp } from '../mailbox';
-import { validateRegistrationValues, type FieldError } from '../../services/registration/voms-admin-fields';
+import { validateRegistrationValues, validateRequestedGroups, type FieldError } from '../../services/registration/voms-admin-fields';
 import { VomsAdminState, type Member, type MembershipRequest, type OutgoingMailItem, type VomsAdminStateData } from './state';
 
 /**
@@ -65,8 +65,14 @@ export class Registrar {
     return this.state.vo;
   }
 
-  async submit(dn: string, caDn: string, values: Readonly<Record<string, string | undefined>>, baseUrl: string): Promise<SubmitResult> {
-    const errors = validateRegistrationValues(values);
+  async submit(
+    dn: string,
+    caDn: string,
+    values: Readonly<Record<string, string | undefined>>,
+    baseUrl: string,
+    groups: { requested: readonly string[]; offered: readonly string[] } = { requested: [], offered: [] },
+  ): Promise<SubmitResult> {
+    const errors = [...validateRegistrationValues(values), ...validateRequestedGroups(groups.requested, groups.offered)];
     if (errors.length) return { ok: false, errors };
     const result = await this.state.update((s): SubmitResult => {
       const existing = VomsAdminState.startStatus(s, dn, caDn);
@@ -83,6 +89,7 @@ export class Registrar {
         emailAddress: v('emailAddress'),
         userMessage: v('userMessage'),
         aupVersion: SANDBOX_AUP_VERSION,
+        groups: [...new Set(groups.requested)],
       });
       const base = `${baseUrl}/voms/${encodeURIComponent(s.vo)}/register`;
       const q = `requestId=${request.id}&confirmationId=${request.confirmationId}`;
@@ -115,7 +122,7 @@ export class Registrar {
         s,
         SANDBOX_ADMIN_MAIL,
         `[VOMS Admin for VO ${s.vo}] A membership request waits for your decision`,
-        `${r.name} ${r.surname} <${r.emailAddress}> asks to join the VO ${s.vo}.\n\nCertificate: ${r.dn}\nCA: ${r.caDn}\nRequest id: ${r.id}\n${r.userMessage ? `Message: ${r.userMessage}\n` : ''}\n` +
+        `${r.name} ${r.surname} <${r.emailAddress}> asks to join the VO ${s.vo}.\n\nCertificate: ${r.dn}\nCA: ${r.caDn}\nRequest id: ${r.id}\n${r.groups.length ? `Groups asked for: ${r.groups.join(', ')}\n` : ''}${r.userMessage ? `Message: ${r.userMessage}\n` : ''}\n` +
           `Approve or reject it in the sandbox VO admin page, or with:\n  osg-onboard sandbox vo-approve ${r.id}\n`,
       );
       return { ...r };

@@ -7,6 +7,7 @@ import { certificateNames } from '../../services/registration/certificate-names'
 import { VomsAdminState, type Member, type MembershipRequest, type VomsAdminStateData } from './state';
 import { Registrar, mailTransport, newToken } from './registrar';
 import * as pages from './pages';
+import type { FieldError } from '../../services/registration/voms-admin-fields';
 
 export interface SandboxTlsMaterial {
   readonly certPem: string;
@@ -28,6 +29,8 @@ export interface StartSandboxVomsOptions {
   /** 0 for a free port; default: the port of the previous run when free (old e-mail links keep working). */
   readonly port?: number;
   readonly aupText?: string;
+  /** Groups a member may ask for, e.g. `/sandbox/analysis` (the root group `/<vo>` is implied). */
+  readonly groups?: readonly string[];
   readonly now?: () => Date;
 }
 
@@ -141,6 +144,7 @@ export async function startSandboxVoms(opts: StartSandboxVomsOptions): Promise<S
   const csrf = newToken();
   const formTokens = new Map<string, { dn: string; expires: number }>();
   const aup = opts.aupText ?? DEFAULT_AUP;
+  const groups = (opts.groups ?? []).filter((g) => g !== `/${vo}`);
   const prefix = `/voms/${vo}`;
   let baseUrl = '';
 
@@ -182,21 +186,24 @@ export async function startSandboxVoms(opts: StartSandboxVomsOptions): Promise<S
       if (st.status === 'already-member') return send(res, 302, '', undefined, { Location: `${prefix}/user/home.action` });
       if (st.status === 'confirmation-needed') return send(res, 200, pages.waitsConfirmationPage(vo, st.request, false));
       if (st.status === 'pending-approval') return send(res, 200, pages.pendingApprovalPage(vo, st.request, false));
-      return send(res, 200, pages.registerFormPage({ vo, dn: who.dn, caDn: who.caDn, token: issueFormToken(who.dn), aup }));
+      return send(res, 200, pages.registerFormPage({ vo, dn: who.dn, caDn: who.caDn, token: issueFormToken(who.dn), aup, groups }));
     }
     if ((action === 'submit-request.action' || action === 'submit.action') && req.method === 'POST') {
       const form = await readForm(req);
       if (!form) return send(res, 415, pages.messagePage(vo, 'Bad request', 'not-found', 'Send the registration form as application/x-www-form-urlencoded (at most 16 KB).'));
       const values = Object.fromEntries(form.entries());
+      const requestedGroups = form.getAll('requestedGroups');
+      const again = (errors: readonly FieldError[]) =>
+        pages.registerFormPage({ vo, dn: who.dn, caDn: who.caDn, token: issueFormToken(who.dn), aup, groups, requestedGroups, values, errors });
       const token = formTokens.get(values.token ?? '');
       if (!token || token.dn !== who.dn || token.expires < Date.now()) {
         // Struts' token interceptor: a stale or replayed form goes back to the form.
-        return send(res, 200, pages.registerFormPage({ vo, dn: who.dn, caDn: who.caDn, token: issueFormToken(who.dn), aup, values, errors: [{ field: 'aupAccepted', message: 'The form has expired or was already sent; check the values and submit again.' }] }));
+        return send(res, 200, again([{ field: 'aupAccepted', message: 'The form has expired or was already sent; check the values and submit again.' }]));
       }
       formTokens.delete(values.token);
-      const result = await registrar.submit(who.dn, who.caDn, values, baseUrl);
+      const result = await registrar.submit(who.dn, who.caDn, values, baseUrl, { requested: requestedGroups, offered: groups });
       if (result.ok) return send(res, 200, pages.waitsConfirmationPage(vo, result.request, true));
-      if ('errors' in result) return send(res, 200, pages.registerFormPage({ vo, dn: who.dn, caDn: who.caDn, token: issueFormToken(who.dn), aup, values, errors: result.errors }));
+      if ('errors' in result) return send(res, 200, again(result.errors));
       const st = result.existing;
       if (st.status === 'already-member') return send(res, 302, '', undefined, { Location: `${prefix}/user/home.action` });
       return send(res, 200, st.status === 'pending-approval' ? pages.pendingApprovalPage(vo, st.request, false) : pages.waitsConfirmationPage(vo, (st as { request: MembershipRequest }).request, false));

@@ -17,6 +17,8 @@ export async function startSandboxRegistration(opts: {
   readonly trustedCaPems: readonly string[];
   readonly tls: SandboxTlsMaterial | (() => Promise<SandboxTlsMaterial>);
   readonly vo?: string;
+  /** Groups members may ask for (the VO entry's `groups`). */
+  readonly groups?: readonly string[];
   readonly now?: () => Date;
 }): Promise<SandboxRegistration> {
   const mailboxDir = sandboxMailboxDir(opts.dataDir);
@@ -30,6 +32,7 @@ export async function startSandboxRegistration(opts: {
       tls: opts.tls,
       smtp: { host: mailbox.smtpHost, port: mailbox.smtpPort },
       mailboxDir,
+      groups: opts.groups,
       now: opts.now,
     });
   } catch (e) {

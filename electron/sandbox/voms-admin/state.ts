@@ -31,6 +31,7 @@ const requestSchema = z.object({
   emailAddress: z.string(),
   userMessage: z.string(),
   aupVersion: z.string(),
+  groups: z.array(z.string()).default([]),
   submittedAt: z.string(),
   confirmedAt: z.string().optional(),
   decidedAt: z.string().optional(),
@@ -164,9 +165,10 @@ export class VomsAdminState {
 
   // ---------- changes (inside update) ----------
 
-  newRequest(s: VomsAdminStateData, input: Omit<MembershipRequest, 'id' | 'status' | 'confirmationId' | 'submittedAt'>): MembershipRequest {
+  newRequest(s: VomsAdminStateData, input: Omit<MembershipRequest, 'id' | 'status' | 'confirmationId' | 'submittedAt' | 'groups'> & { groups?: string[] }): MembershipRequest {
     const request: MembershipRequest = {
       ...input,
+      groups: input.groups ?? [],
       id: String(s.nextRequestId++),
       status: 'SUBMITTED',
       confirmationId: randomBytes(16).toString('hex'),
@@ -193,7 +195,7 @@ export class VomsAdminState {
       endTime: membershipYears(now),
       suspended: false,
       certificates: [{ subjectString: r.dn, issuerString: r.caDn, suspended: false }],
-      fqans: [`/${s.vo}`],
+      fqans: [`/${s.vo}`, ...r.groups.filter((g) => g !== `/${s.vo}`)],
     };
     s.members.push(member);
     return member;

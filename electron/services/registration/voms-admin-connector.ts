@@ -1,6 +1,6 @@
 import { OnboardError } from '../../../shared/errors';
 import { httpsRequest, type HttpsResponse, type UserCredential } from './https-client';
-import { formToValues, validateRegistrationValues, type VomsAdminRegistrationForm } from './voms-admin-fields';
+import { formToValues, validateRegistrationValues, validateRequestedGroups, type VomsAdminRegistrationForm } from './voms-admin-fields';
 
 /**
  * The native VOMS-Admin connector: logs in with the user's certificate (TLS client auth), reads
@@ -31,6 +31,8 @@ export interface StartResult {
   readonly caDn?: string;
   readonly requestId?: string;
   readonly aupText?: string;
+  /** Groups the form offers (sandbox), to ask for with `requestedGroups`. */
+  readonly groups?: readonly string[];
 }
 
 export interface VomsUserInfo {
@@ -139,6 +141,7 @@ export async function startRegistration(s: VomsAdminSession): Promise<StartResul
     dn: dn ? unescapeHtml(dn.trim()) : undefined,
     caDn: caDn ? unescapeHtml(caDn.trim()) : undefined,
     aupText: aup ? unescapeHtml(aup) : undefined,
+    groups: [...res.body.matchAll(/name="requestedGroups" value="([^"]*)"/g)].map((m) => unescapeHtml(m[1])),
     form: readForm(res.body, url),
   };
 }
@@ -158,7 +161,11 @@ export async function submitRegistration(s: VomsAdminSession, form: VomsAdminReg
   }
   const start = await startRegistration(s);
   if (start.status !== 'form' || !start.form) return { status: start.status, requestId: start.requestId };
-  const body = new URLSearchParams({ ...start.form.hidden, ...values }).toString();
+  const badGroup = validateRequestedGroups(form.requestedGroups ?? [], start.groups ?? [])[0];
+  if (badGroup) throw new OnboardError('REGISTRATION_FIELD_INVALID', { field: 'requestedGroups', detail: badGroup.message });
+  const params = new URLSearchParams({ ...start.form.hidden, ...values });
+  for (const g of form.requestedGroups ?? []) params.append('requestedGroups', g);
+  const body = params.toString();
   const res = await httpsRequest({
     url: start.form.action,
     method: 'POST',

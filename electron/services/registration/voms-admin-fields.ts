@@ -21,6 +21,8 @@ export interface VomsAdminRegistrationForm {
   /** “Message for VO administrator”. */
   readonly userMessage?: string;
   readonly aupAccepted: boolean;
+  /** Groups asked for besides the VO's root group (`/<vo>/…`), when the VO offers them. */
+  readonly requestedGroups?: readonly string[];
 }
 
 export const FIELD_LABELS: Readonly<Record<VomsAdminTextField | 'aupAccepted', string>> = {
@@ -34,6 +36,12 @@ export const FIELD_LABELS: Readonly<Record<VomsAdminTextField | 'aupAccepted', s
   aupAccepted: 'AUP acceptance',
 };
 
+/** Checks requested groups against what the VO offers. */
+export function validateRequestedGroups(requested: readonly string[], offered: readonly string[]): FieldError[] {
+  const unknown = requested.filter((g) => !offered.includes(g));
+  return unknown.length ? [{ field: 'requestedGroups', message: `This VO has no group ${unknown.join(', ')}.` }] : [];
+}
+
 const REQUIRED: Partial<Record<VomsAdminTextField, string>> = {
   name: 'Please enter your name.',
   surname: 'Please enter your surname.',
@@ -41,7 +49,7 @@ const REQUIRED: Partial<Record<VomsAdminTextField, string>> = {
 };
 
 export interface FieldError {
-  readonly field: VomsAdminTextField | 'aupAccepted';
+  readonly field: VomsAdminTextField | 'aupAccepted' | 'requestedGroups';
   readonly message: string;
 }
 

@@ -41,6 +41,7 @@ const start = () =>
     tls: async () => ({ certPem: serverCert.certPem, keyPem: serverCert.keyPem }),
     smtp: { port: mailbox.smtpPort },
     mailboxDir: mailDir,
+    groups: ['/sandbox', '/sandbox/analysis'],
   });
 
 const session = (c: TestCert): VomsAdminSession => ({
@@ -131,7 +132,7 @@ describe('sandbox VOMS-Admin with the voms-admin connector', () => {
 
     // The server applies the same rule to a hand-made POST and names every bad field.
     const st = await startRegistration(session(jane));
-    const body = new URLSearchParams({ ...st.form!.hidden, name: 'Jane', surname: 'Doe;drop', emailAddress: 'not-an-address', institution: 'a=b', aupAccepted: 'false' });
+    const body = new URLSearchParams({ ...st.form!.hidden, name: 'Jane', surname: 'Doe;drop', emailAddress: 'not-an-address', institution: 'a=b', aupAccepted: 'false', requestedGroups: '/sandbox/nope' });
     const res = await httpsRequest({
       url: st.form!.action,
       method: 'POST',
@@ -142,7 +143,7 @@ describe('sandbox VOMS-Admin with the voms-admin connector', () => {
     });
     expect(res.status).toBe(200);
     const fields = readFieldErrors(res.body).map((e) => e.field).sort();
-    expect(fields).toEqual(['aupAccepted', 'emailAddress', 'institution', 'surname']);
+    expect(fields).toEqual(['aupAccepted', 'emailAddress', 'institution', 'requestedGroups', 'surname']);
     expect((await voms.list()).requests).toHaveLength(0);
   });
 
@@ -209,7 +210,13 @@ describe('sandbox VOMS-Admin with the voms-admin connector', () => {
   });
 
   it('approves in process while the connector waits for membership', async () => {
-    const { requestId } = await submitRegistration(session(bob), form({ name: 'Bob', surname: 'Roberts', emailAddress: 'bob@example.org' }));
+    const wrongGroup = await caught(submitRegistration(session(bob), form({ name: 'Bob', surname: 'Roberts', emailAddress: 'bob@example.org', requestedGroups: ['/sandbox/nope'] })));
+    expect(wrongGroup.details?.field).toBe('requestedGroups');
+    expect((await startRegistration(session(bob))).groups).toEqual(['/sandbox/analysis']);
+    const { requestId } = await submitRegistration(
+      session(bob),
+      form({ name: 'Bob', surname: 'Roberts', emailAddress: 'bob@example.org', requestedGroups: ['/sandbox/analysis'] }),
+    );
     // Sandbox mode: the app finds the link in the mailbox itself.
     const endpoint = session(bob).endpoint;
     expect(await findConfirmationLink(mailbox, endpoint, { emailAddress: 'jane@example.org', requestId })).toBeUndefined();
@@ -222,6 +229,7 @@ describe('sandbox VOMS-Admin with the voms-admin connector', () => {
     await new Promise((r) => setTimeout(r, 120));
     const { member } = await voms.approve(requestId!);
     expect(member?.certificates[0].subjectString).toBe('/DC=org/DC=osg-test/O=Univ/CN=Bob Roberts');
+    expect(member?.fqans).toEqual(['/sandbox', '/sandbox/analysis']);
     const info = await waiting;
     expect(info.certificates[0].subjectString).toBe('/DC=org/DC=osg-test/O=Univ/CN=Bob Roberts');
     expect(seen[0]).toBe('pending-approval');
