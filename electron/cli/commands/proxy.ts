@@ -37,14 +37,11 @@ export async function proxyInit(io: CliIo): Promise<number> {
   try {
     const hours = positiveNumber(values.hours, '--hours', 12);
     const bits = bitsOption(values.bits);
-    const [{ createProxy, generateProxyKey }, { loadUserCredential, endEntityOf }, files] = await Promise.all([
+    const [{ createProxy, generateProxyKeySync }, { loadUserCredential, endEntityOf }, files] = await Promise.all([
       import('../../services/proxy/make-proxy'),
       import('../../services/proxy/cert-input'),
       import('../../services/proxy/proxy-file'),
     ]);
-    // The new key is generated on the thread pool while the user's key is read and unlocked.
-    const proxyKey = generateProxyKey(bits);
-    proxyKey.catch(() => {});
     const defaults = files.defaultUserCredentialPaths(io.env);
     const certFile = values.cert ?? defaults.certFile;
     // A proxy file given as --cert carries its own key (proxy of a proxy), as grid-proxy-init reads it.
@@ -55,7 +52,9 @@ export async function proxyInit(io: CliIo): Promise<number> {
       passphrase: () => readPassword(io, 'Enter GRID pass phrase for this identity: ', values.pwstdin ?? false),
     });
     const out = values.out ?? files.defaultProxyPath(io.env);
-    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours, limited: values.limited, proxyKey: await proxyKey });
+    // Generated on this thread once the user's key is unlocked: faster here than the thread pool.
+    const proxyKey = generateProxyKeySync(bits);
+    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours, limited: values.limited, proxyKey });
     await files.writeProxyFile(out, proxy.pem);
     const identity = endEntityOf([cred.certificate, ...cred.chain]).subjectDn;
     if (json) {
