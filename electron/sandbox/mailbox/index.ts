@@ -1,4 +1,4 @@
 export { startMailbox, type SandboxMailbox, type StartMailboxOptions } from './smtp-mailbox';
-export { MailboxStore, type MailMessage, type MailSummary, type Envelope } from './mailbox-store';
+export { MailboxStore, listMessages, readMessage, type MailMessage, type MailSummary, type Envelope } from './mailbox-store';
 export { sendSmtp, type SmtpSendOptions } from './smtp-client';
 export { composeMessage, parseMessage, extractLinks, type OutgoingMail, type ParsedMail } from './mime';

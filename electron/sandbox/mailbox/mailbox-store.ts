@@ -160,3 +160,12 @@ export class MailboxStore {
     await writeFileAtomic(this.indexFile, JSON.stringify({ version: 1, messages }, null, 2) + '\n', { mode: 0o600 });
   }
 }
+
+/** Reader API over a mailbox folder (the app's sandbox view; works whether the SMTP side runs or not). */
+export function listMessages(dir: string): Promise<MailSummary[]> {
+  return new MailboxStore(dir).list();
+}
+
+export function readMessage(dir: string, id: string): Promise<MailMessage> {
+  return new MailboxStore(dir).read(id);
+}

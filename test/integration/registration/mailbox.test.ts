@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { MailboxStore, composeMessage, sendSmtp, startMailbox, type SandboxMailbox } from '../../../electron/sandbox/mailbox';
+import { MailboxStore, composeMessage, listMessages, readMessage, sendSmtp, startMailbox, type SandboxMailbox } from '../../../electron/sandbox/mailbox';
 import { OnboardError } from '../../../shared/errors';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'osg-mailbox-'));
@@ -53,6 +53,9 @@ describe('sandbox mailbox (SMTP on loopback, messages as files)', () => {
     expect(m.links).toEqual(['https://x.example/confirm?a=1&b=2']);
     const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
     expect(files).toEqual([expect.stringMatching(new RegExp(`^\\d{8}T\\d{9}Z-${list[0].id}\\.eml$`))]);
+    // The folder reader gives the same, without the SMTP side.
+    expect(await listMessages(dir)).toEqual(list);
+    expect(await readMessage(dir, list[0].id)).toEqual(m);
     const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8'));
     expect(index.messages[0]).toMatchObject({ id: list[0].id, envelopeFrom: 's@sandbox.invalid', envelopeTo: ['r@example.org'] });
   });
