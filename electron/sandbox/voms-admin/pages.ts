@@ -84,6 +84,7 @@ After you submit, you will receive an e-mail: your request goes to the VO manage
 <input type="hidden" name="token" value="${esc(p.token)}">
 <h2>Your certificate subject (DN):</h2><div class="dn" id="certificateSubject">${esc(p.dn)}</div>
 <h2>The CA that issued your certificate:</h2><div class="dn" id="certificateIssuer">${esc(p.caDn)}</div>
+${err('form')}
 <ul class="form">
 ${text('name')}
 ${text('surname')}

@@ -198,7 +198,7 @@ export async function startSandboxVoms(opts: StartSandboxVomsOptions): Promise<S
       const token = formTokens.get(values.token ?? '');
       if (!token || token.dn !== who.dn || token.expires < Date.now()) {
         // Struts' token interceptor: a stale or replayed form goes back to the form.
-        return send(res, 200, again([{ field: 'aupAccepted', message: 'The form has expired or was already sent; check the values and submit again.' }]));
+        return send(res, 200, again([{ field: 'form', message: 'The form has expired or was already sent; check the values and submit again.' }]));
       }
       formTokens.delete(values.token);
       const result = await registrar.submit(who.dn, who.caDn, values, baseUrl, { requested: requestedGroups, offered: groups });

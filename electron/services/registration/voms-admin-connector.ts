@@ -159,32 +159,34 @@ export async function submitRegistration(s: VomsAdminSession, form: VomsAdminReg
     if (first.field === 'aupAccepted') throw new OnboardError('REGISTRATION_AUP_NOT_ACCEPTED');
     throw new OnboardError('REGISTRATION_FIELD_INVALID', { field: first.field, detail: first.message });
   }
-  const start = await startRegistration(s);
-  if (start.status !== 'form' || !start.form) return { status: start.status, requestId: start.requestId };
-  const badGroup = validateRequestedGroups(form.requestedGroups ?? [], start.groups ?? [])[0];
-  if (badGroup) throw new OnboardError('REGISTRATION_FIELD_INVALID', { field: 'requestedGroups', detail: badGroup.message });
-  const params = new URLSearchParams({ ...start.form.hidden, ...values });
-  for (const g of form.requestedGroups ?? []) params.append('requestedGroups', g);
-  const body = params.toString();
-  const res = await httpsRequest({
-    url: start.form.action,
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body,
-    credential: s.credential,
-    trustedCaPems: s.endpoint.trustedCaPems,
-    signal: s.signal,
-  });
-  checkRefused(res, s.endpoint);
-  const status = pageStatus(res);
-  if (status === 'form') {
-    const errors = readFieldErrors(res.body);
-    const first = errors[0];
-    if (first?.field === 'aupAccepted') throw new OnboardError('REGISTRATION_AUP_NOT_ACCEPTED');
-    throw new OnboardError('REGISTRATION_FIELD_INVALID', { field: first?.field ?? 'form', detail: first?.message ?? 'the server refused the form' });
+  // Two rounds at most: a form whose one-time token expired is fetched again once.
+  for (let round = 1; ; round++) {
+    const start = await startRegistration(s);
+    if (start.status !== 'form' || !start.form) return { status: start.status, requestId: start.requestId };
+    const badGroup = validateRequestedGroups(form.requestedGroups ?? [], start.groups ?? [])[0];
+    if (badGroup) throw new OnboardError('REGISTRATION_FIELD_INVALID', { field: 'requestedGroups', detail: badGroup.message });
+    const params = new URLSearchParams({ ...start.form.hidden, ...values });
+    for (const g of form.requestedGroups ?? []) params.append('requestedGroups', g);
+    const res = await httpsRequest({
+      url: start.form.action,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: params.toString(),
+      credential: s.credential,
+      trustedCaPems: s.endpoint.trustedCaPems,
+      signal: s.signal,
+    });
+    checkRefused(res, s.endpoint);
+    const status = pageStatus(res);
+    if (status === 'form') {
+      const first = readFieldErrors(res.body)[0];
+      if (first?.field === 'form' && round < 2) continue;
+      if (first?.field === 'aupAccepted') throw new OnboardError('REGISTRATION_AUP_NOT_ACCEPTED');
+      throw new OnboardError('REGISTRATION_FIELD_INVALID', { field: first?.field ?? 'form', detail: first?.message ?? 'the server refused the form' });
+    }
+    if (!status) throw unexpected(start.form.action, res);
+    return { status, requestId: /data-request-id="(\d+)"/.exec(res.body)?.[1] };
   }
-  if (!status) throw unexpected(start.form.action, res);
-  return { status, requestId: /data-request-id="(\d+)"/.exec(res.body)?.[1] };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -49,7 +49,8 @@ const REQUIRED: Partial<Record<VomsAdminTextField, string>> = {
 };
 
 export interface FieldError {
-  readonly field: VomsAdminTextField | 'aupAccepted' | 'requestedGroups';
+  /** `form`: the whole form (e.g. its one-time token had expired). */
+  readonly field: VomsAdminTextField | 'aupAccepted' | 'requestedGroups' | 'form';
   readonly message: string;
 }
 

@@ -144,6 +144,16 @@ describe('sandbox VOMS-Admin with the voms-admin connector', () => {
     expect(res.status).toBe(200);
     const fields = readFieldErrors(res.body).map((e) => e.field).sort();
     expect(fields).toEqual(['aupAccepted', 'emailAddress', 'institution', 'requestedGroups', 'surname']);
+    // The form's one-time (Struts) token: a replayed form is refused as a whole.
+    const replay = await httpsRequest({
+      url: st.form!.action,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...st.form!.hidden, name: 'Jane', surname: 'Doe', emailAddress: 'jane@example.org', aupAccepted: 'true' }).toString(),
+      credential: { key: jane.keyPem, certPem: jane.certPem },
+      trustedCaPems: [ca.certPem],
+    });
+    expect(readFieldErrors(replay.body).map((e) => e.field)).toEqual(['form']);
     expect((await voms.list()).requests).toHaveLength(0);
   });
 
