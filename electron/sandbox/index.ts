@@ -12,6 +12,8 @@ import { startMailbox, type SandboxMailbox } from './mailbox';
 import { startSandboxVoms, type SandboxVoms } from './voms-admin';
 
 export const SANDBOX_VO = 'sandbox';
+/** As the sandbox entry of the VO directory lists them. */
+export const SANDBOX_GROUPS = ['/sandbox', '/sandbox/analysis'];
 
 export interface SandboxOptions {
   /** The app's data folder; the sandbox lives in `<dataDir>/sandbox`. */
@@ -71,6 +73,7 @@ export class Sandbox {
       return startSandboxVoms({
         dir: path.join(this.dir, 'voms-admin'),
         vo: SANDBOX_VO,
+        groups: SANDBOX_GROUPS,
         trustedCaPems: [ca.certPem],
         tls: () => ensureServerCert(path.join(this.dir, 'voms-admin-tls'), ca),
         smtp: { host: mailbox.smtpHost, port: mailbox.smtpPort },
