@@ -252,6 +252,7 @@ export async function uploadToSubmitHost(opts: UploadOptions): Promise<UploadRes
           await writeAll(fs, handle, f.data, tmp, pipe, (done) => progress({ phase: 'sending', file: f.name, bytesDone: done, bytesTotal: size }));
         } catch (e) {
           // SFTP v3 says only “Failure” for ENOSPC; statvfs tells whether the disk is full.
+          if (e instanceof OnboardError && e.code === 'TRANSFER_DISK_FULL') throw new OnboardError('TRANSFER_DISK_FULL', { path: finalPath }, { cause: e });
           if (e instanceof OnboardError && e.code === 'TRANSFER_REMOTE_FAILED') {
             const free = await fs.freeBytes(dir);
             if (free === undefined || free < size) throw new OnboardError('TRANSFER_DISK_FULL', { path: finalPath, available: free }, { cause: e });
