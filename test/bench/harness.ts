@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * One measured comparison: ours against the anchor tool, both measured in the same run on
@@ -39,13 +42,17 @@ export async function medianMs(fn: () => Promise<unknown> | unknown, runs = 15, 
 export function commandMedianMs(command: string, runs = 15, input?: string): number {
   const hf = spawnSync('hyperfine', ['--version'], { encoding: 'utf8' });
   if (hf.status === 0 && input === undefined) {
-    const out = spawnSync('hyperfine', ['-N', '--warmup', '2', '--runs', String(runs), '--export-json', '/dev/stdout', '--style', 'none', command], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (out.status === 0) {
-      const json = JSON.parse(out.stdout.slice(out.stdout.indexOf('{')));
-      return json.results[0].median * 1000;
+    // The export goes to a file: under spawnSync stdout is a socket, which hyperfine cannot export to.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'osg-hyperfine-'));
+    const file = path.join(dir, 'result.json');
+    try {
+      const out = spawnSync('hyperfine', ['-N', '--warmup', '2', '--runs', String(runs), '--export-json', file, '--style', 'none', command], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (out.status === 0) return JSON.parse(readFileSync(file, 'utf8')).results[0].median * 1000;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }
   const times: number[] = [];
