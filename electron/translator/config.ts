@@ -108,11 +108,14 @@ export const translatorConfigSchema = z
         refillPerSecond: z.number().min(0).finite().default(0),
         /** worker_threads making keys (default: one per CPU). */
         workers: z.number().int().min(1).max(64).optional(),
-        /** Nice value (0–19) of the key generation threads: higher keeps request latency low while the pool refills. */
-        workerNice: z.number().int().min(0).max(19).default(10),
+        /**
+         * Nice value (0–19) of the key generation threads. Higher favours request latency over
+         * refill speed; on a shared host it also yields to every other process.
+         */
+        workerNice: z.number().int().min(0).max(19).default(0),
       })
       .strict()
-      .default({ type: 'rsa', allowed: ['rsa'], bits: 2048, poolSize: 64, refillPerSecond: 0, workerNice: 10 }),
+      .default({ type: 'rsa', allowed: ['rsa'], bits: 2048, poolSize: 64, refillPerSecond: 0, workerNice: 0 }),
     cache: z.object({ maxEntries: z.number().int().min(0).default(10_000) }).strict().default({ maxEntries: 10_000 }),
     audit: z
       .object({

@@ -36,6 +36,14 @@ export interface KeyPoolOptions {
   readonly workers?: number;
   /** Nice value of the key generation threads (Linux: per thread; 0 = as the main thread). */
   readonly nice?: number;
+  /**
+   * True while requests are being served. Then the pool is topped up only once it is below
+   * `lowWater`, so a burst the pool covers does not compete with key generation for the CPU;
+   * call `resume()` when the service goes idle to fill the pool up again.
+   */
+  readonly busy?: () => boolean;
+  /** Default: half the pool. */
+  readonly lowWater?: number;
   readonly onEvent?: (event: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -55,6 +63,8 @@ export interface KeyPool {
   stats(): KeyPoolStats;
   /** Resolves once the pool holds `n` keys (or `size`). */
   filled(n?: number): Promise<void>;
+  /** Top up now (after `busy()` turned false). */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -93,8 +103,10 @@ export function createKeyPool(opts: KeyPoolOptions): KeyPool {
     }
   };
 
+  const lowWater = opts.lowWater ?? Math.floor(opts.size / 2);
   const pump = () => {
     if (closed) return;
+    if (waiters.length === 0 && ready.length + generating() >= lowWater && opts.busy?.()) return;
     for (const s of slots) {
       if (wanted() <= 0) return;
       if (s.busy) continue;
@@ -145,6 +157,7 @@ export function createKeyPool(opts: KeyPoolOptions): KeyPool {
       pump();
       return p;
     },
+    resume: () => pump(),
     stats: () => ({ available: ready.length, size: opts.size, generating: generating(), waiting: waiters.length, made, handedOut, workers: slots.length }),
     filled(n = opts.size) {
       if (ready.length >= n) return Promise.resolve();

@@ -70,15 +70,16 @@ export async function startTranslator(config: TranslatorConfig, deps: Translator
     await audit.close();
     throw e;
   }
+  let inFlight = 0;
+  let closing = false;
   const pool = config.keys.allowed.includes('rsa')
     ? createKeyPool({
         bits: config.keys.bits, size: config.keys.poolSize, refillPerSecond: config.keys.refillPerSecond, workers: config.keys.workers, nice: config.keys.workerNice,
+        busy: () => inFlight > 0,
         onEvent: (event, fields) => logger.log('warn', event, fields),
       })
     : undefined;
 
-  let inFlight = 0;
-  let closing = false;
   const drained: (() => void)[] = [];
 
   const refuse = async (res: ServerResponse, r: Refusal, rec: Omit<RefusedRecord, 'event' | 'status' | 'reason'>) => {
@@ -175,6 +176,7 @@ export async function startTranslator(config: TranslatorConfig, deps: Translator
       })
       .finally(() => {
         inFlight--;
+        if (inFlight === 0) pool?.resume();
         if (closing && inFlight === 0) drained.splice(0).forEach((f) => f());
       });
   });

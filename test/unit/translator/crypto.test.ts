@@ -40,6 +40,26 @@ describe('key pool (worker_threads)', () => {
   }, 60_000);
 });
 
+describe('key pool while the service is busy', () => {
+  it('tops up only to the low-water mark while requests are served, then fills on resume()', async () => {
+    let busy = true;
+    const pool = createKeyPool({ bits: 2048, size: 4, lowWater: 2, workers: 1, busy: () => busy });
+    try {
+      await pool.filled(2);
+      expect(pool.stats()).toMatchObject({ available: 2, generating: 0 });
+      await pool.take();
+      await pool.filled(2); // below the mark again: one more is made, then it stops
+      expect(pool.stats()).toMatchObject({ available: 2, generating: 0 });
+      busy = false;
+      pool.resume();
+      await pool.filled(4);
+      expect(pool.stats().available).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
 describe('audit log', () => {
   it('writes one JSON line per record, 0600, rotates by size and keeps `keep` files', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'osg-tr-audit-'));
