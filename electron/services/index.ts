@@ -5,6 +5,11 @@ import type { Environment, ServiceContext } from './context';
 import { Journal } from './journal/journal';
 import { VoService } from './vo/vo-service';
 import { voHandlers } from './vo/vo-handlers';
+import { KeyProtection } from './request/key-protection';
+import { RequestService } from './request/request-service';
+import { requestHandlers } from './request/request-handlers';
+import { BackupService } from './backup/backup-service';
+import { backupHandlers } from './backup/backup-handlers';
 import { stepAvailability } from './app/steps';
 import { Sandbox } from '../sandbox';
 import type { EventName, EventPayload } from '../../shared/contract';
@@ -23,6 +28,8 @@ export interface CreateServicesOptions {
   readonly voDirectoryFile?: string;
   readonly now?: () => Date;
   readonly emit?: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** The desktop app's folder picker (Back up step); absent in browser mode and the CLI. */
+  readonly pickFolder?: (startIn: string) => Promise<string | null>;
 }
 
 /** The app's data folder: $OSG_ONBOARD_DATA, else the XDG data home. */
@@ -44,6 +51,8 @@ export interface Services {
   readonly handlers: Handlers;
   readonly journal: Journal;
   readonly vo: VoService;
+  readonly request: RequestService;
+  readonly backup: BackupService;
   dispose(): Promise<void>;
 }
 
@@ -60,6 +69,18 @@ export function createServices(opts: CreateServicesOptions): Services {
   const journal = new Journal(context.dataDir, context.now, (at) => context.emit('journalChanged', { at }));
   const sandbox = context.environment === 'sandbox' ? new Sandbox({ dataDir: context.dataDir, now: context.now }) : null;
   const vo = new VoService({ environment: context.environment, journal, directoryFile: opts.voDirectoryFile, now: context.now });
+  const keys = new KeyProtection({ dataDir: context.dataDir, journal, now: context.now });
+  const request = new RequestService({ context, journal, vo, sandbox, keys });
+  const backup = new BackupService({
+    homeDir: context.homeDir,
+    journal,
+    keys,
+    now: context.now,
+    emit: (task, fraction, label) => context.emit('progress', { task, fraction, label }),
+    pickFolder: opts.pickFolder,
+  });
+  // A request that was waiting for its sponsor when the app stopped is polled again (same key).
+  if (context.shell !== 'cli') void request.resumeOnStart();
 
   // Each capability contributes its procedures (`<capability>/<capability>-handlers.ts`);
   // the type says every procedure of the contract has exactly one handler.
@@ -73,6 +94,8 @@ export function createServices(opts: CreateServicesOptions): Services {
       progress: (await journal.read()).steps,
     }),
     ...voHandlers(vo),
+    ...requestHandlers(request),
+    ...backupHandlers(backup),
   };
 
   return {
@@ -80,8 +103,11 @@ export function createServices(opts: CreateServicesOptions): Services {
     handlers,
     journal,
     vo,
+    request,
+    backup,
     sandbox,
     dispose: async () => {
+      await request.dispose();
       await sandbox?.close();
     },
   };

@@ -1,6 +1,8 @@
 import type { InputOf, OutputOf } from './define';
 import { appProcedures } from './app';
 import { voProcedures } from './vo';
+import { requestProcedures } from './request';
+import { backupProcedures } from './backup';
 import type { EventName, EventPayload } from './events';
 import type { WireError } from '../errors';
 
@@ -8,6 +10,8 @@ export * from './define';
 export * from './events';
 export type { AppInfo, StepAvailability, StepStatus } from './app';
 export type { VoChoice } from './vo';
+export type { RequestPreview, RequestStatusView, RequestState, ConnectorView, KeyProtectionView } from './request';
+export type { BackupDefaults, BackupResult, BackupBrowserResult, BackupFormat, BackupNssDbView } from './backup';
 
 /**
  * The one contract. Every procedure the window may call, by name. The preload, the browser
@@ -17,6 +21,8 @@ export type { VoChoice } from './vo';
 export const procedures = {
   ...appProcedures,
   ...voProcedures,
+  ...requestProcedures,
+  ...backupProcedures,
 } as const;
 
 export type Procedures = typeof procedures;

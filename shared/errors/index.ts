@@ -7,6 +7,7 @@ import { registrationErrors } from './registration';
 import { proxyErrors } from './proxy';
 import { transferErrors } from './transfer';
 import { translatorErrors } from './translator';
+import { requestErrors } from './request';
 import type { ErrorText } from './types';
 
 export type { ErrorText } from './types';
@@ -26,6 +27,7 @@ export const errorTable = {
   ...proxyErrors,
   ...transferErrors,
   ...translatorErrors,
+  ...requestErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorTable;

@@ -1,0 +1,119 @@
+/**
+ * The Request step's journal section, `request: {...}`: the pending (or finished) request's
+ * public facts, so the wizard resumes after a restart and help-desk can replay it. Earlier
+ * requests move to `requestHistory` (never dropped silently). The private key lives in the
+ * CredentialStore (encrypted), never here.
+ */
+import { z } from 'zod';
+import { REQUEST_STATES, type RequestStatusView } from '../../../shared/contract/request';
+import type { JournalData } from '../journal/journal';
+
+const wireErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  hint: z.string(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).optional()).optional(),
+});
+
+export const requestSectionSchema = z
+  .object({
+    credentialId: z.string(),
+    state: z.enum(REQUEST_STATES),
+    vo: z.string(),
+    sandbox: z.boolean(),
+    name: z.string(),
+    email: z.string().optional(),
+    subject: z.string(),
+    keyBits: z.number(),
+    publicKeyFingerprint: z.string(),
+    keyProtection: z.enum(['keychain', 'typed']),
+    estUrl: z.string(),
+    /** `sandbox-default`: the sandbox CA's own code; `typed`: the user gave one (kept in the keychain or memory only). */
+    enrolmentCode: z.enum(['none', 'sandbox-default', 'typed']),
+    requestId: z.string().optional(),
+    startedAt: z.string(),
+    agreement: z.object({ agreedAt: z.string(), policyVersion: z.string(), policySha256: z.string(), title: z.string() }),
+    lastCheckedAt: z.string().optional(),
+    error: wireErrorSchema.optional(),
+    certificate: z
+      .object({
+        subject: z.string(),
+        issuer: z.string(),
+        serial: z.string(),
+        notBefore: z.string(),
+        notAfter: z.string(),
+        fingerprintSha256: z.string(),
+      })
+      .optional(),
+    /** The issued certificate and chain (PEM, public) while the key passphrase is awaited. */
+    issuedPem: z.string().optional(),
+  })
+  .passthrough();
+export type RequestSection = z.infer<typeof requestSectionSchema>;
+
+const MAX_REQUEST_HISTORY = 20;
+
+/** The current request section, or null (absent or unreadable — an unreadable one is kept as is). */
+export function readRequestSection(j: JournalData): RequestSection | null {
+  const parsed = requestSectionSchema.safeParse((j as Record<string, unknown>).request);
+  return parsed.success ? parsed.data : null;
+}
+
+export function writeRequestSection(j: JournalData, section: RequestSection): void {
+  (j as Record<string, unknown>).request = section;
+}
+
+/** Replaces the current request with a new one, keeping the old one in `requestHistory`. */
+export function replaceRequestSection(j: JournalData, section: RequestSection): void {
+  const rec = j as Record<string, unknown>;
+  if (rec.request !== undefined) {
+    const old = Array.isArray(rec.requestHistory) ? (rec.requestHistory as unknown[]) : [];
+    const { issuedPem: _dropped, ...kept } = rec.request as Record<string, unknown>;
+    rec.requestHistory = [...old, kept].slice(-MAX_REQUEST_HISTORY);
+  }
+  rec.request = section;
+}
+
+/** What the window sees (public facts only). */
+export function toView(s: RequestSection, extra: { polling: boolean; sponsorUrl?: string; lastCheckedAt?: string }): RequestStatusView {
+  return {
+    credentialId: s.credentialId,
+    state: s.state,
+    vo: s.vo,
+    sandbox: s.sandbox,
+    subject: s.subject,
+    name: s.name,
+    email: s.email,
+    keyBits: s.keyBits,
+    publicKeyFingerprint: s.publicKeyFingerprint,
+    keyProtection: s.keyProtection,
+    estUrl: s.estUrl,
+    requestId: s.requestId,
+    startedAt: s.startedAt,
+    agreedAt: s.agreement.agreedAt,
+    lastCheckedAt: extra.lastCheckedAt ?? s.lastCheckedAt,
+    sponsorUrl: extra.sponsorUrl,
+    polling: extra.polling,
+    error: s.error as RequestStatusView['error'],
+    certificate: s.certificate,
+  };
+}
+
+/** The stepper's one line for a request. */
+export function stepSummary(s: RequestSection): string {
+  switch (s.state) {
+    case 'issued':
+      return s.subject.replace(/^.*\/CN=/, '');
+    case 'waiting':
+    case 'submitting':
+      return s.requestId ? `waiting for sponsor (${s.requestId})` : 'sending the request';
+    case 'needs-passphrase':
+      return 'issued: key passphrase needed';
+    case 'rejected':
+      return 'rejected by the sponsor';
+    case 'cancelled':
+      return 'stopped waiting';
+    default:
+      return s.error ? `failed: ${s.error.code}` : 'failed';
+  }
+}
