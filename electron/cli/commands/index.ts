@@ -30,6 +30,12 @@ export const commands: readonly CliCommand[] = [
     load: async () => (await import('./ca')).caRemove,
   },
   {
+    words: ['upload'],
+    summary: 'Upload the credential into ~/.globus on a submit host over SSH/SFTP (0700 folder, 0400/0644/0400 files, checked by SHA-256, old files kept as .bak-*), or --sandbox',
+    usage: 'osg-onboard upload (--host H [--port P] --user U | --sandbox) [--identity KEY | --agent | --keyboard-interactive] [--p12 FILE | --cert FILE --key FILE [--p12-file FILE]] [--accept-host-key SHA256:…] [--pwstdin] [--json]',
+    load: async () => (await import('./upload')).upload,
+  },
+  {
     words: ['sandbox', 'vo-requests'],
     summary: 'List the sandbox VO’s membership requests (open ones; --all for every one)',
     usage: 'osg-onboard sandbox vo-requests [--all] [--vo NAME] [--data DIR] [--json]',
