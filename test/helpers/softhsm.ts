@@ -34,8 +34,8 @@ export interface SoftHsm {
   readonly pinFile: string;
   /** Sets SOFTHSM2_CONF for this process (the module reads it at C_Initialize) and for children. */
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-  /** Generates a key pair on the token (private key non-extractable and sensitive). */
-  generateKey(label: string, id: string, type?: 'rsa' | 'ec'): TokenKey;
+  /** Generates a key pair on the token (private key non-extractable and sensitive unless `exportable`). */
+  generateKey(label: string, id: string, type?: 'rsa' | 'ec', exportable?: boolean): TokenKey;
   cleanup(): void;
 }
 
@@ -85,12 +85,12 @@ export function createSoftHsm(opts: { tokenLabel?: string; pin?: string } = {}):
     pin,
     pinFile,
     env,
-    generateKey(label, id, type = 'rsa') {
+    generateKey(label, id, type = 'rsa', exportable = false) {
       process.env.SOFTHSM2_CONF = conf;
       return withSession(SOFTHSM_MODULE, tokenLabel, pin, (p, lib, s) => {
         const idBuf = Buffer.from(id, 'hex');
         const common = [{ type: p.CKA_TOKEN, value: true }, { type: p.CKA_LABEL, value: label }, { type: p.CKA_ID, value: idBuf }];
-        const priv = [...common, { type: p.CKA_PRIVATE, value: true }, { type: p.CKA_SENSITIVE, value: true }, { type: p.CKA_EXTRACTABLE, value: false }, { type: p.CKA_SIGN, value: true }];
+        const priv = [...common, { type: p.CKA_PRIVATE, value: true }, { type: p.CKA_SENSITIVE, value: !exportable }, { type: p.CKA_EXTRACTABLE, value: exportable }, { type: p.CKA_SIGN, value: true }];
         let keys;
         if (type === 'rsa') {
           keys = lib.C_GenerateKeyPair(s, { mechanism: p.CKM_RSA_PKCS_KEY_PAIR_GEN },
