@@ -26,6 +26,8 @@ export interface RefusedRecord {
   readonly robotId?: string;
   readonly cnLabel?: string;
   readonly path?: string;
+  /** Refusals of this client not written one by one since its last line (flood guard). */
+  readonly suppressed?: number;
 }
 
 export type AuditRecord = IssuedRecord | RefusedRecord;

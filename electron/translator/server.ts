@@ -61,6 +61,10 @@ export async function startTranslator(config: TranslatorConfig, deps: Translator
   };
   const allow = createAllowList(config.allowedClients);
   const limiter = createRateLimiter(config.rate);
+  // Addresses not on the allow-list cannot flood the audit log: past a small budget their
+  // refusals are counted and the count goes into their next audit line.
+  const deniedBudget = createRateLimiter({ perSecond: 1, burst: 20, maxClients: 10_000 });
+  const suppressed = new Map<string, number>();
   const cache = createProxyCache({ maxEntries: config.cache.maxEntries, minRemainingMs: config.lifetimes.cacheMinRemainingHours * 3600_000 });
   const audit: AuditLog = await openAuditLog({ ...config.audit, now });
   let robots: Map<string, Robot>;
@@ -136,7 +140,13 @@ export async function startTranslator(config: TranslatorConfig, deps: Translator
     const path = url.pathname.slice(0, 200);
     if (closing) return send(res, 503, 'The translator is shutting down; try again in a moment.\n', undefined, { Connection: 'close', 'Retry-After': '5' });
     if (!allow.allows(client)) {
-      return refuse(res, { status: 403, reason: 'client-not-allowed', text: `Your address ${client} is not on this translator’s list of allowed clients. Ask its operator to add your portal’s address.` }, { client, path });
+      if (!deniedBudget.take(client).allowed) {
+        if (suppressed.size < 10_000 || suppressed.has(client)) suppressed.set(client, (suppressed.get(client) ?? 0) + 1);
+        return send(res, 403, 'Your address is not on this translator’s list of allowed clients.\n', undefined, { Connection: 'close' });
+      }
+      const n = suppressed.get(client);
+      suppressed.delete(client);
+      return refuse(res, { status: 403, reason: 'client-not-allowed', text: `Your address ${client} is not on this translator’s list of allowed clients. Ask its operator to add your portal’s address.` }, { client, path, ...(n ? { suppressed: n } : {}) });
     }
     if (req.method !== 'GET') return refuse(res, { status: 405, reason: 'method', text: 'Only GET is served.', headers: { Allow: 'GET' } }, { client, path });
     const route = routeOf(url.pathname, url.searchParams);

@@ -166,6 +166,23 @@ describe('refusals: right status, clear text, one audit line each', () => {
     expect(refusedLine(403, 'client-not-allowed').map((a) => a.client)).toContain('127.0.0.2');
   });
 
+  it('an address not on the allow-list cannot flood the audit log: past 20 lines its refusals are counted', async () => {
+    const t0 = Date.now();
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await get(`${t.url}/health`, { ca: fx.caPem, localAddress: '127.0.0.5' })).status);
+    const elapsed = (Date.now() - t0) / 1000;
+    expect(statuses.every((s) => s === 403)).toBe(true);
+    const lines = () => audit().filter((a) => a.client === '127.0.0.5');
+    expect(lines().length).toBeGreaterThanOrEqual(20);
+    expect(lines().length).toBeLessThanOrEqual(20 + Math.ceil(elapsed));
+    const before = lines().length;
+    await new Promise((r) => setTimeout(r, 1100));
+    await get(`${t.url}/health`, { ca: fx.caPem, localAddress: '127.0.0.5' });
+    const last = lines().at(-1)!;
+    expect(lines().length).toBe(before + 1);
+    expect(last.suppressed).toBe(40 - before);
+  });
+
   it('404 for an unknown robot', async () => {
     const r = await get(url('0123456789abcdef0123456789abcdef', `${q}&cn-label=user:alice`), { ca: fx.caPem });
     expect(r.status).toBe(404);
