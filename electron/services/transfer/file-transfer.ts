@@ -15,7 +15,8 @@ export interface PipeOptions {
   readonly signal?: AbortSignal;
 }
 
-export const DEFAULT_PIPE: PipeOptions = { chunkSize: 32 * 1024, inFlight: 64 };
+// 128 KiB × 16 in flight measured best here against OpenSSH (ssh2 splits to the server's limits).
+export const DEFAULT_PIPE: PipeOptions = { chunkSize: 128 * 1024, inFlight: 16 };
 
 function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw new OnboardError('CANCELLED');
