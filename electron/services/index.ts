@@ -10,6 +10,7 @@ import { RequestService } from './request/request-service';
 import { requestHandlers } from './request/request-handlers';
 import { BackupService } from './backup/backup-service';
 import { backupHandlers } from './backup/backup-handlers';
+import { NextStepsService, ToolsService, nextStepsHandlers, toolsHandlers } from './next-steps/next-steps-handlers';
 import { stepAvailability } from './app/steps';
 import { Sandbox } from '../sandbox';
 import type { EventName, EventPayload } from '../../shared/contract';
@@ -81,6 +82,12 @@ export function createServices(opts: CreateServicesOptions): Services {
   });
   // A request that was waiting for its sponsor when the app stopped is polled again (same key).
   if (context.shell !== 'cli') void request.resumeOnStart();
+  const nextSteps = new NextStepsService({
+    homeDir: context.homeDir, journal, keys, now: context.now,
+    currentVo: async () => (await vo.current())?.vo ?? null,
+    emit: (fraction, label) => context.emit('progress', { task: 'proxy', fraction, label }),
+  });
+  const tools = new ToolsService({ homeDir: context.homeDir, now: context.now });
 
   // Each capability contributes its procedures (`<capability>/<capability>-handlers.ts`);
   // the type says every procedure of the contract has exactly one handler.
@@ -96,6 +103,8 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...voHandlers(vo),
     ...requestHandlers(request),
     ...backupHandlers(backup),
+    ...nextStepsHandlers(nextSteps),
+    ...toolsHandlers(tools),
   };
 
   return {

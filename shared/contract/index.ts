@@ -3,6 +3,8 @@ import { appProcedures } from './app';
 import { voProcedures } from './vo';
 import { requestProcedures } from './request';
 import { backupProcedures } from './backup';
+import { nextStepsProcedures } from './next-steps';
+import { toolsProcedures } from './tools';
 import type { EventName, EventPayload } from './events';
 import type { WireError } from '../errors';
 
@@ -12,6 +14,8 @@ export type { AppInfo, StepAvailability, StepStatus } from './app';
 export type { VoChoice } from './vo';
 export type { RequestPreview, RequestStatusView, RequestState, ConnectorView, KeyProtectionView } from './request';
 export type { BackupDefaults, BackupResult, BackupBrowserResult, BackupFormat, BackupNssDbView } from './backup';
+export type { NextStepsOverview, ProxyReport, ProxyInfoView, VerificationView, ProxySourceView, CommandBlock, ReasonView, VomsView, RobotCheckView } from './next-steps';
+export type { ToolsInspectResult, PuspMadeView, PuspDefaults } from './tools';
 
 /**
  * The one contract. Every procedure the window may call, by name. The preload, the browser
@@ -23,6 +27,8 @@ export const procedures = {
   ...voProcedures,
   ...requestProcedures,
   ...backupProcedures,
+  ...nextStepsProcedures,
+  ...toolsProcedures,
 } as const;
 
 export type Procedures = typeof procedures;

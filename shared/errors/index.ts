@@ -8,6 +8,7 @@ import { proxyErrors } from './proxy';
 import { transferErrors } from './transfer';
 import { translatorErrors } from './translator';
 import { requestErrors } from './request';
+import { nextStepsErrors } from './next-steps';
 import type { ErrorText } from './types';
 
 export type { ErrorText } from './types';
@@ -28,6 +29,7 @@ export const errorTable = {
   ...transferErrors,
   ...translatorErrors,
   ...requestErrors,
+  ...nextStepsErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorTable;
