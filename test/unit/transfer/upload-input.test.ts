@@ -1,6 +1,7 @@
 /** Bad input is refused before any connection is made (the port given is closed, so a connect would fail differently). */
 import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
+import net from 'node:net';
 import { uploadToSubmitHost, modeText, type UploadOptions } from '../../../electron/services/transfer';
 import { RemoteFs } from '../../../electron/services/transfer/remote-fs';
 import { openFlags } from '../../../electron/sandbox/submit-host/sandbox-sftp';
@@ -45,6 +46,17 @@ describe('upload input', () => {
 
   it('a closed port is “host unreachable”', async () => {
     expect(await code({})).toBe('TRANSFER_HOST_UNREACHABLE');
+  });
+
+  it('a web server on the port is “not an SSH server”', async () => {
+    const srv = net.createServer((sock) => sock.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (srv.address() as net.AddressInfo).port;
+      expect(await code({ target: { host: '127.0.0.1', port, username: 'alice' } })).toBe('TRANSFER_NOT_SSH');
+    } finally {
+      srv.close();
+    }
   });
 
   it('an agent without SSH_AUTH_SOCK is told before connecting', async () => {
