@@ -120,6 +120,8 @@ export async function startTranslator(config: TranslatorConfig, deps: Translator
       }
     }
     const proxyKey = await takeKey(keyType);
+    // The portal gave up while waiting for a key: make nothing (the key is dropped, never reused).
+    if (res.destroyed || res.socket?.destroyed) return;
     const proxy = await createProxy({
       issuerCert: robot.certificate,
       issuerKey: robot.signer,
