@@ -87,13 +87,42 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes what a crashed or killed test run left: `osgt…` accounts whose temp home is gone, or
+ * whose fixture's owning test process is dead (its sshd is stopped by the PID it wrote).
+ */
 function sweepStaleAccounts(): void {
   const passwd = readFileSync('/etc/passwd', 'utf8');
   for (const line of passwd.split('\n')) {
     const [name, , , , , home] = line.split(':');
-    if (name?.startsWith(USER_PREFIX) && /^[0-9a-f]{8}$/.test(name.slice(USER_PREFIX.length)) && home && !existsSync(home)) {
-      spawnSync('userdel', [name]);
+    if (!name?.startsWith(USER_PREFIX) || !/^[0-9a-f]{8}$/.test(name.slice(USER_PREFIX.length)) || !home) continue;
+    const dir = path.dirname(home);
+    if (existsSync(home)) {
+      const ownerFile = path.join(dir, 'owner.pid');
+      const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) || 0 : 0;
+      if (!owner || alive(owner)) continue;
+      const sshdPid = Number(existsSync(path.join(dir, 'sshd.pid')) ? readFileSync(path.join(dir, 'sshd.pid'), 'utf8').trim() : '0');
+      if (sshdPid && alive(sshdPid) && readFileSync(`/proc/${sshdPid}/cmdline`, 'utf8').includes(dir)) {
+        for (const p of [...descendants(sshdPid), sshdPid]) {
+          try {
+            process.kill(p, 'SIGKILL');
+          } catch {
+            // gone
+          }
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
     }
+    spawnSync('userdel', [name]);
   }
 }
 
@@ -144,6 +173,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'osg-sshd-'));
   chmodSync(dir, 0o755); // the account must traverse to its home
+  writeFileSync(path.join(dir, 'owner.pid'), `${process.pid}\n`);
   const user = USER_PREFIX + randomBytes(4).toString('hex');
   const home = path.join(dir, 'home');
   const password = 'pw-' + randomBytes(9).toString('base64url');
