@@ -1,7 +1,7 @@
 /**
  * The embedded sandbox (DESIGN §6): every outside service of the journey, on this computer,
  * started on first use and kept in `<data>/sandbox`. Each part is its own server (CA with
- * EST + sponsor page, mailbox, VOMS-Admin-like registration); this class
+ * EST + sponsor page, mailbox, VOMS-Admin-like registration, SSH submit host); this class
  * only starts them in the right order, shares the CA's trust between them, and stops them.
  */
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { loadOrCreateCa, ensureServerCert, type CaMaterial } from './ca/ca-mater
 import { SANDBOX_NAMESPACE } from './ca/dn-rules';
 import { startMailbox, type SandboxMailbox } from './mailbox';
 import { startSandboxVoms, type SandboxVoms } from './voms-admin';
+import { startSandboxSubmitHost, sandboxSubmitHostDir, type SandboxSubmitHost } from './submit-host';
 
 export const SANDBOX_VO = 'sandbox';
 /** As the sandbox entry of the VO directory lists them. */
@@ -29,6 +30,7 @@ export class Sandbox {
   private caServer?: Promise<SandboxCa>;
   private mailboxServer?: Promise<SandboxMailbox>;
   private vomsServer?: Promise<SandboxVoms>;
+  private submitServer?: Promise<SandboxSubmitHost>;
 
   constructor(private readonly opts: SandboxOptions) {
     this.dir = path.join(opts.dataDir, 'sandbox');
@@ -83,9 +85,13 @@ export class Sandbox {
     })());
   }
 
+  submitHost(): Promise<SandboxSubmitHost> {
+    return (this.submitServer ??= startSandboxSubmitHost({ dir: sandboxSubmitHostDir(this.opts.dataDir) }));
+  }
+
   async close(): Promise<void> {
-    const parts = [this.vomsServer, this.caServer, this.mailboxServer];
-    this.vomsServer = this.caServer = this.mailboxServer = undefined;
+    const parts = [this.vomsServer, this.submitServer, this.caServer, this.mailboxServer];
+    this.vomsServer = this.submitServer = this.caServer = this.mailboxServer = undefined;
     await Promise.allSettled(parts.map(async (p) => (await p)?.close()));
   }
 }

@@ -10,6 +10,7 @@ import { RequestService } from './request/request-service';
 import { requestHandlers } from './request/request-handlers';
 import { BackupService } from './backup/backup-service';
 import { backupHandlers } from './backup/backup-handlers';
+import { RegisterService, registerHandlers } from './register';
 import { NextStepsService, ToolsService, nextStepsHandlers, toolsHandlers } from './next-steps/next-steps-handlers';
 import { stepAvailability } from './app/steps';
 import { Sandbox } from '../sandbox';
@@ -82,6 +83,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   });
   // A request that was waiting for its sponsor when the app stopped is polled again (same key).
   if (context.shell !== 'cli') void request.resumeOnStart();
+  const register = new RegisterService({ context, journal, vo, sandbox, keys });
   const nextSteps = new NextStepsService({
     homeDir: context.homeDir, journal, keys, now: context.now,
     currentVo: async () => (await vo.current())?.vo ?? null,
@@ -103,6 +105,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...voHandlers(vo),
     ...requestHandlers(request),
     ...backupHandlers(backup),
+    ...registerHandlers(register),
     ...nextStepsHandlers(nextSteps),
     ...toolsHandlers(tools),
   };
@@ -117,6 +120,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     sandbox,
     dispose: async () => {
       await request.dispose();
+      register.close();
       await sandbox?.close();
     },
   };

@@ -3,6 +3,7 @@ import { appProcedures } from './app';
 import { voProcedures } from './vo';
 import { requestProcedures } from './request';
 import { backupProcedures } from './backup';
+import { registerProcedures } from './register';
 import { nextStepsProcedures } from './next-steps';
 import { toolsProcedures } from './tools';
 import type { EventName, EventPayload } from './events';
@@ -14,6 +15,7 @@ export type { AppInfo, StepAvailability, StepStatus } from './app';
 export type { VoChoice } from './vo';
 export type { RequestPreview, RequestStatusView, RequestState, ConnectorView, KeyProtectionView } from './request';
 export type { BackupDefaults, BackupResult, BackupBrowserResult, BackupFormat, BackupNssDbView } from './backup';
+export type { RegisterView, RegisterStage, RegisterKind, RegisterFormView, RegisterMemberView, RegisterMailSummary, RegisterMailMessage, RegisterFormInput } from './register';
 export type { NextStepsOverview, ProxyReport, ProxyInfoView, VerificationView, ProxySourceView, CommandBlock, ReasonView, VomsView, RobotCheckView } from './next-steps';
 export type { ToolsInspectResult, PuspMadeView, PuspDefaults } from './tools';
 
@@ -27,6 +29,7 @@ export const procedures = {
   ...voProcedures,
   ...requestProcedures,
   ...backupProcedures,
+  ...registerProcedures,
   ...nextStepsProcedures,
   ...toolsProcedures,
 } as const;

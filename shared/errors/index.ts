@@ -4,6 +4,7 @@ import { issuerErrors } from './issuer';
 import { trustErrors } from './trust';
 import { credentialErrors } from './credential';
 import { registrationErrors } from './registration';
+import { registerErrors } from './register';
 import { proxyErrors } from './proxy';
 import { transferErrors } from './transfer';
 import { translatorErrors } from './translator';
@@ -25,6 +26,7 @@ export const errorTable = {
   ...trustErrors,
   ...credentialErrors,
   ...registrationErrors,
+  ...registerErrors,
   ...proxyErrors,
   ...transferErrors,
   ...translatorErrors,
