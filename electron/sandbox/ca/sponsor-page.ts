@@ -103,7 +103,10 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefin
 
 function sameOrigin(req: IncomingMessage, ctx: SponsorContext): boolean {
   const origin = req.headers.origin;
-  if (origin !== undefined) return ctx.origins().includes(origin);
+  // Browsers send `Origin: null` for a form POST from a page whose Referrer-Policy is
+  // no-referrer (ours): then Sec-Fetch-Site decides (a cross-site form says `cross-site`).
+  if (origin !== undefined && origin !== 'null') return ctx.origins().includes(origin);
+  if (origin === 'null') return req.headers['sec-fetch-site'] === 'same-origin';
   const site = req.headers['sec-fetch-site'];
   return site === undefined || site === 'same-origin';
 }

@@ -2,6 +2,8 @@ import type { ComponentType } from 'react';
 import type { StepId } from '../../../shared/steps';
 import type { AppInfo, VoChoice } from '../../../shared/contract';
 import { ChooseVoStep } from './choose-vo/choose-vo-step';
+import { RequestStep } from './request/request-step';
+import { BackupStep } from './backup/backup-step';
 
 /** What every step screen receives from the wizard. */
 export interface StepProps {
@@ -19,4 +21,6 @@ export interface StepProps {
  */
 export const stepScreens: Partial<Record<StepId, ComponentType<StepProps>>> = {
   chooseVo: ChooseVoStep,
+  request: RequestStep,
+  backup: BackupStep,
 };

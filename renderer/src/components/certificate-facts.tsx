@@ -1,0 +1,50 @@
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { ReactNode } from 'react';
+
+export interface Fact {
+  readonly term: string;
+  readonly value: ReactNode;
+  /** Monospace, broken anywhere (DNs, fingerprints, paths). */
+  readonly code?: boolean;
+  readonly testId?: string;
+}
+
+/** A definition list of facts (subject, issuer, expiry, fingerprint, path…). */
+export function Facts({ facts, label }: { facts: readonly Fact[]; label: string }) {
+  return (
+    <Stack component="dl" spacing={1} sx={{ m: 0 }} aria-label={label}>
+      {facts.map((f) => (
+        <Stack key={f.term} direction={{ xs: 'column', sm: 'row' }} spacing={{ xs: 0, sm: 2 }} component="div">
+          <Typography component="dt" variant="body2" color="text.secondary" sx={{ minWidth: 170, fontWeight: 600, flexShrink: 0 }}>
+            {f.term}
+          </Typography>
+          <Typography
+            component="dd"
+            variant="body2"
+            data-testid={f.testId}
+            sx={{ m: 0, wordBreak: 'break-all', ...(f.code ? { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: '0.85rem' } : {}) }}
+          >
+            {f.value}
+          </Typography>
+        </Stack>
+      ))}
+    </Stack>
+  );
+}
+
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'long', timeStyle: 'short' });
+}
+
+/** `1 h 02 min`, `3 min 05 s`, `12 s`. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return `${m} min ${String(sec).padStart(2, '0')} s`;
+  return `${sec} s`;
+}
