@@ -78,6 +78,24 @@ export const commands: readonly CliCommand[] = [
     load: async () => (await import('./sandbox')).sandboxRequestsList,
   },
   {
+    words: ['request'],
+    summary: 'Request a user certificate from the VO’s CA (EST; the sandbox CA by default): shows the agreement (--agree accepts it), makes the key, sends the request and waits for the sponsor',
+    usage: 'osg-onboard request --vo NAME --name NAME --email ADDRESS [--est-url URL] [--bits 2048|3072|4096] [--with-code] [--agree] [--no-wait] [--pwstdin] [--json]',
+    load: async () => (await import('./request')).requestNew,
+  },
+  {
+    words: ['request', 'status'],
+    summary: 'Show the current certificate request (state, request id, key, certificate) without contacting the CA',
+    usage: 'osg-onboard request status [--json]',
+    load: async () => (await import('./request')).requestStatus,
+  },
+  {
+    words: ['request', 'resume'],
+    summary: 'Ask the CA again for a waiting, cancelled or failed request (same key) and wait for the sponsor; stores the certificate when issued',
+    usage: 'osg-onboard request resume [--with-code] [--no-wait] [--pwstdin] [--json]',
+    load: async () => (await import('./request')).requestResume,
+  },
+  {
     words: ['key', 'new'],
     summary: 'Make a new RSA private key (native keygen): into the app’s credential store, or encrypted PKCS#8 to --out',
     usage: 'osg-onboard key new [--bits 2048|3072|4096] [--out FILE] [--pwstdin] [--json]',

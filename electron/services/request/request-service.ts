@@ -418,10 +418,11 @@ export class RequestService {
     return out;
   }
 
-  async status(): Promise<RequestStatusView | null> {
+  /** The current request; one that waits is polled again unless `resume` is false (a read-only look). */
+  async status(opts: { resume?: boolean } = {}): Promise<RequestStatusView | null> {
     const s = await this.section();
     if (!s) return null;
-    if ((s.state === 'waiting' || s.state === 'submitting') && !this.poll && !this.busy) {
+    if (opts.resume !== false && (s.state === 'waiting' || s.state === 'submitting') && !this.poll && !this.busy) {
       const resumed = s.state === 'submitting' ? await this.update((cur) => ({ ...cur, state: 'waiting' }), { event: 'resumed' }) : s;
       this.startPolling(resumed);
       return this.view(resumed);
