@@ -39,8 +39,11 @@ export interface SandboxUser {
   readonly issuer: string;
 }
 
-/** A user certificate from the sandbox CA (EST, auto-approved), stored with `passphrase` (typed mode). */
-export async function sandboxUserCredential(dataDir: string, who: { name: string; email: string; passphrase: string }): Promise<SandboxUser> {
+/**
+ * A user certificate from the sandbox CA (EST, auto-approved), stored with `passphrase` (typed mode).
+ * `at` dates the credential (the store lists the newest first; ids have a one-second stamp).
+ */
+export async function sandboxUserCredential(dataDir: string, who: { name: string; email: string; passphrase: string; at?: Date }): Promise<SandboxUser> {
   const sandbox = new Sandbox({ dataDir, autoApprove: true });
   try {
     const ca = await sandbox.ca();
@@ -50,7 +53,7 @@ export async function sandboxUserCredential(dataDir: string, who: { name: string
     const csr = buildCsr({ key: privateKey, subject: [...id.subject, [{ type: 'emailAddress', value: id.email! }]] });
     const r = await enroll({ url: ca.estUrl, ca: [ca.caCertPem] }, csr.pem, { basic: { username: 'osg-onboard', password: ca.enrolmentCode } });
     if (r.status !== 'issued') throw new Error(`the sandbox CA did not issue at once: ${JSON.stringify(r)}`);
-    const store = new CredentialStore({ dataDir, secrets: null });
+    const store = new CredentialStore({ dataDir, secrets: null, now: who.at ? () => who.at! : undefined });
     const rec = await store.create({ key: privateKey, subject: id.subjectDn, passphrase: who.passphrase });
     const done = await store.attachCertificate(rec.id, r.certificate.pem + ca.caCertPem, who.passphrase);
     return { credentialId: done.id, subject: done.certificate!.subject, issuer: done.certificate!.issuer };
@@ -60,8 +63,8 @@ export async function sandboxUserCredential(dataDir: string, who: { name: string
 }
 
 /** A credential from a CA the sandbox VO does not know (made by openssl elsewhere), stored the same way. */
-export async function foreignCredential(dataDir: string, cert: { certPem: string; keyPem: string }, passphrase: string): Promise<SandboxUser> {
-  const store = new CredentialStore({ dataDir, secrets: null });
+export async function foreignCredential(dataDir: string, cert: { certPem: string; keyPem: string }, passphrase: string, at?: Date): Promise<SandboxUser> {
+  const store = new CredentialStore({ dataDir, secrets: null, now: at ? () => at : undefined });
   const rec = await store.create({ key: createPrivateKey(cert.keyPem), passphrase });
   const done = await store.attachCertificate(rec.id, cert.certPem, passphrase);
   return { credentialId: done.id, subject: done.certificate!.subject, issuer: done.certificate!.issuer };

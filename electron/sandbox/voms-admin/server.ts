@@ -223,7 +223,9 @@ export async function startSandboxVoms(opts: StartSandboxVomsOptions): Promise<S
     if (!isAdmin(req)) return send(res, 403, pages.messagePage(vo, 'Not allowed', 'not-found', 'Open the VO admin page from the link the app shows.'));
     if (action === 'requests' && req.method === 'GET') {
       const s = await state.read();
-      return send(res, 200, pages.adminPage(vo, [...s.requests].reverse(), csrf, s.members, url.searchParams.get('done') ?? undefined));
+      // `same-origin`, not `no-referrer`: under no-referrer browsers post the decision form with
+      // `Origin: null`, which the Origin check below must refuse.
+      return send(res, 200, pages.adminPage(vo, [...s.requests].reverse(), csrf, s.members, url.searchParams.get('done') ?? undefined), undefined, { 'Referrer-Policy': 'same-origin' });
     }
     if (action === 'decide' && req.method === 'POST') {
       const origin = req.headers.origin;

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { StepId } from '../../../shared/steps';
 import type { AppInfo, VoChoice } from '../../../shared/contract';
 import { ChooseVoStep } from './choose-vo/choose-vo-step';
+import { RegisterStep } from './register/register-step';
 import { RequestStep } from './request/request-step';
 import { BackupStep } from './backup/backup-step';
 
@@ -21,6 +22,7 @@ export interface StepProps {
  */
 export const stepScreens: Partial<Record<StepId, ComponentType<StepProps>>> = {
   chooseVo: ChooseVoStep,
+  register: RegisterStep,
   request: RequestStep,
   backup: BackupStep,
 };

@@ -22,6 +22,9 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-register-'));
 const homeDir = mkdtempSync(path.join(os.tmpdir(), 'osg-register-home-'));
 const PASS = 'correct horse battery';
 const pki = new TestPki();
+/** Credentials are dated apart (the store lists the newest first, ids carry a one-second stamp). */
+const T0 = Date.now();
+const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
 interface Running {
   sandbox: Sandbox;
@@ -103,7 +106,7 @@ describe('Register procedures against the sandbox VO', () => {
   });
 
   it('asks for the typed key passphrase, refuses a wrong one, then shows the form filled from the certificate', async () => {
-    jane = await sandboxUserCredential(dataDir, { name: 'Jane Doe', email: 'Jane@Example.org', passphrase: PASS });
+    jane = await sandboxUserCredential(dataDir, { name: 'Jane Doe', email: 'Jane@Example.org', passphrase: PASS, at: at(1) });
     const locked = await app.call<RegisterView>('registerStatus');
     expect(locked.stage).toBe('needs-passphrase');
     expect(locked.certificate).toMatchObject({ credentialId: jane.credentialId, subject: jane.subject, passphrase: 'typed' });
@@ -195,7 +198,7 @@ describe('Register procedures against the sandbox VO', () => {
   it('a certificate from a CA the VO does not trust is refused, and the status says why', async () => {
     const other = await pki.ca('/DC=org/DC=elsewhere/CN=Unknown CA');
     const cert = await pki.issue(other, '/DC=org/DC=elsewhere/CN=Mallory Example', 'client');
-    await foreignCredential(dataDir, cert, PASS);
+    await foreignCredential(dataDir, cert, PASS, at(2));
     await app.call('registerUnlock', { keyPassphrase: PASS });
     const v = await app.call<RegisterView>('registerStatus');
     expect(v.stage).toBe('error');
@@ -203,7 +206,7 @@ describe('Register procedures against the sandbox VO', () => {
   });
 
   it('resumes after a restart of the app and the sandbox service: waiting, then member once the VO admin approves', async () => {
-    const bob = await sandboxUserCredential(dataDir, { name: 'Bob Roberts', email: 'bob@example.org', passphrase: PASS });
+    const bob = await sandboxUserCredential(dataDir, { name: 'Bob Roberts', email: 'bob@example.org', passphrase: PASS, at: at(3) });
     await app.call('registerUnlock', { keyPassphrase: PASS });
     const sent = await app.call<RegisterView>('registerSubmit', form({ name: 'Bob', surname: 'Roberts', emailAddress: 'bob@example.org', requestedGroups: [] }));
     const id = (await app.call<{ id: string; to: string[] }[]>('registerMailbox')).find((m) => m.to.includes('bob@example.org'))!.id;
@@ -226,7 +229,7 @@ describe('Register procedures against the sandbox VO', () => {
   });
 
   it('a rejected request ends the wait as rejected', async () => {
-    await sandboxUserCredential(dataDir, { name: 'Carol Chen', email: 'carol@example.org', passphrase: PASS });
+    await sandboxUserCredential(dataDir, { name: 'Carol Chen', email: 'carol@example.org', passphrase: PASS, at: at(4) });
     await app.call('registerUnlock', { keyPassphrase: PASS });
     const sent = await app.call<RegisterView>('registerSubmit', form({ name: 'Carol', surname: 'Chen', emailAddress: 'carol@example.org' }));
     const id = (await app.call<{ id: string; to: string[] }[]>('registerMailbox')).find((m) => m.to.includes('carol@example.org'))!.id;

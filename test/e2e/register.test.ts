@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { launchChromium } from '../helpers/browser';
+import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import { TestPki } from '../helpers/registration-pki';
+import { chooseSandboxAndTrust, foreignCredential, sandboxUserCredential, type SandboxUser } from '../helpers/register-setup';
+import { CredentialStore } from '../../electron/services/credential/store';
+
+/**
+ * The Register step through the real UI in browser mode, against the sandbox VO (VOMS-Admin and
+ * mailbox run by the app). The earlier steps are done in test setup through the services
+ * in-process on the same data folder before the app starts: the sandbox VO chosen, the sandbox CA
+ * in the app's trust, a user certificate from the sandbox CA (sponsor auto-approval, EST) kept
+ * with a typed passphrase (Protect “ask each time”), and one from an unknown CA.
+ */
+const shots = path.join(ROOT, 'test-results', 'screenshots');
+const PASS = 'e2e key passphrase';
+const pki = new TestPki();
+let dataDir: string;
+let home: string;
+let app: RunningApp;
+let browser: Browser;
+let jane: SandboxUser;
+let mallory: SandboxUser;
+
+const launch = () => startApp({ dataDir, env: { HOME: home, X509_CERT_DIR: undefined, OSG_ONBOARD_ENV: undefined } });
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-register-'));
+  home = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-register-home-'));
+  mkdirSync(shots, { recursive: true });
+  await chooseSandboxAndTrust(dataDir, home);
+  const t0 = Date.now();
+  jane = await sandboxUserCredential(dataDir, { name: 'Jane Doe', email: 'jane.doe@example.org', passphrase: PASS, at: new Date(t0) });
+  const other = await pki.ca('/DC=org/DC=elsewhere/CN=Unknown CA');
+  // Newest: the Register step picks it first, and the sandbox VO must refuse it.
+  mallory = await foreignCredential(dataDir, await pki.issue(other, '/DC=org/DC=elsewhere/CN=Mallory Example', 'client'), PASS, new Date(t0 + 60_000));
+  app = await launch();
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  pki.cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function openPage(opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext(opts);
+  const page = await context.newPage();
+  page.on('close', () => void context.close().catch(() => {}));
+  return page;
+}
+
+async function axe(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`).join('; ')})`);
+}
+
+/** No CSS transition running (infinite progress animations aside): the colours are final. */
+async function settled(page: Page, bodyColour: string) {
+  await page.waitForFunction((want) => {
+    if (getComputedStyle(document.body).backgroundColor !== want) return false;
+    return document.getAnimations().every((a) => a.constructor.name !== 'CSSTransition' || a.playState === 'finished');
+  }, bodyColour);
+}
+
+/** Axe (zero violations) and screenshots of one state of the step, in light then dark theme. */
+async function scanState(page: Page, state: string) {
+  await settled(page, 'rgb(245, 247, 250)');
+  expect(await axe(page), `${state} (light)`).toEqual([]);
+  await page.screenshot({ path: path.join(shots, `register-${state}-light.png`), fullPage: true });
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await settled(page, 'rgb(15, 20, 25)');
+  expect(await axe(page), `${state} (dark)`).toEqual([]);
+  await page.screenshot({ path: path.join(shots, `register-${state}-dark.png`), fullPage: true });
+  await page.getByRole('button', { name: 'Light theme' }).click();
+  await settled(page, 'rgb(245, 247, 250)');
+}
+
+async function openRegister(page: Page) {
+  await page.goto(app.openUrl);
+  await page.getByTestId('step-register').click();
+  await page.getByTestId('screen-register').getByRole('heading', { name: 'Register with your VO' }).waitFor();
+}
+
+async function unlock(page: Page) {
+  await page.getByTestId('register-passphrase').fill(PASS);
+  await page.getByTestId('register-unlock').click();
+}
+
+describe('Register step (browser mode, sandbox VO)', () => {
+  it('a certificate from a CA the sandbox VO does not trust is refused, and the step says why', async () => {
+    const page = await openPage();
+    await openRegister(page);
+    await page.getByTestId('register-needs-passphrase').waitFor();
+    expect(await page.getByTestId('register-cert-subject').textContent()).toBe(mallory.subject);
+    await scanState(page, 'passphrase');
+    await unlock(page);
+    const problem = page.getByTestId('register-problem');
+    await problem.waitFor();
+    expect(await problem.locator('[data-error-code]').getAttribute('data-error-code')).toBe('REGISTRATION_CERT_UNTRUSTED');
+    expect(await problem.textContent()).toContain('does not accept certificates from the authority that issued yours');
+    await scanState(page, 'refused');
+    await page.close();
+    // The user goes back to the certificate from the Request step: the foreign one is put aside.
+    await new CredentialStore({ dataDir, secrets: null }).archive(mallory.credentialId);
+  });
+
+  it('fills the form from the certificate, names the field breaking the VOMS-Admin rule, then registers', async () => {
+    const page = await openPage();
+    await openRegister(page);
+    await unlock(page);
+    await page.getByTestId('register-form').waitFor();
+    expect(await page.getByTestId('register-subject').textContent()).toBe(jane.subject);
+    expect(await page.getByTestId('register-issuer').textContent()).toBe(jane.issuer);
+    await page.getByText('Make sure that the DN listed is the one for the certificate that you just got.').waitFor();
+    expect(await page.getByTestId('reg-name').inputValue()).toBe('Jane');
+    expect(await page.getByTestId('reg-surname').inputValue()).toBe('Doe');
+    expect(await page.getByTestId('reg-emailAddress').inputValue()).toBe('jane.doe@example.org');
+    expect(await page.getByTestId('register-aup').textContent()).toContain('Acceptable Usage Policy');
+    await scanState(page, 'form');
+
+    await page.getByTestId('reg-institution').fill('A&B <Lab>');
+    await page.getByTestId('register-submit').click();
+    const errors = page.getByTestId('register-form-errors');
+    await errors.waitFor();
+    expect(await errors.textContent()).toContain('Institution must not contain < > & = or ;');
+    expect(await errors.textContent()).toContain('I accept the AUP');
+    await scanState(page, 'form-errors');
+
+    await page.getByTestId('reg-institution').fill('University of Somewhere');
+    await page.getByTestId('reg-phoneNumber').fill('+1 555 0100');
+    await page.getByTestId('reg-group-/sandbox/analysis').check();
+    await page.getByTestId('reg-aup').check();
+    await page.getByTestId('register-submit').click();
+    await page.getByTestId('register-check-email').waitFor();
+    expect(await page.getByTestId('register-check-email').textContent()).toContain('jane.doe@example.org');
+    await page.close();
+  });
+
+  it('opens the confirmation from the built-in mailbox, then waits for the VO administrator', async () => {
+    const page = await openPage();
+    await openRegister(page);
+    // The passphrase typed before is kept by the app until it quits.
+    await page.getByTestId('mailbox').waitFor();
+    const requestId = (await page.getByTestId('register-request-id').textContent())!;
+    await page.getByTestId('mail-list').getByRole('button', { name: /Please confirm your membership request.*jane\.doe@example\.org/ }).first().click();
+    await page.getByTestId('mail-confirm').waitFor();
+    expect(await page.getByTestId('mail-message').textContent()).toContain(`requestId=${requestId}`);
+    await scanState(page, 'check-email');
+    await page.getByTestId('mail-confirm').click();
+    await page.getByTestId('register-waiting').waitFor();
+    expect(await page.getByTestId('register-waiting').getByTestId('register-request-id').textContent()).toBe(requestId);
+    await page.getByTestId('vo-admin-link').waitFor();
+    await scanState(page, 'waiting');
+    await page.close();
+  });
+
+  it('survives a restart while waiting; approved on the VO-admin page, it shows the member information', async () => {
+    await app.stop();
+    app = await launch();
+    const page = await openPage();
+    await openRegister(page);
+    // After the restart the key passphrase is asked again; the request is remembered.
+    await page.getByTestId('register-needs-passphrase').waitFor();
+    expect(await page.getByTestId('register-needs-passphrase').textContent()).toMatch(/request \d+\) is kept/);
+    await unlock(page);
+    await page.getByTestId('register-waiting').waitFor();
+    const requestId = (await page.getByTestId('register-waiting').getByTestId('register-request-id').textContent())!;
+
+    // The VO administrator (the user, in the sandbox) approves on the VO-admin page of this start.
+    const adminUrl = (await page.getByTestId('vo-admin-link').getAttribute('href'))!;
+    const admin = await openPage({ ignoreHTTPSErrors: true });
+    await admin.goto(adminUrl);
+    const row = admin.locator(`tr[data-request-id="${requestId}"]`);
+    expect(await row.getAttribute('data-request-status')).toBe('CONFIRMED');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await admin.getByText(`Request ${requestId} approved.`).waitFor();
+    await admin.close();
+
+    const member = page.getByTestId('register-member');
+    await member.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('member-dn').textContent()).toBe(jane.subject);
+    expect(await page.getByTestId('member-ca').textContent()).toBe(jane.issuer);
+    expect(await page.getByTestId('member-email').textContent()).toBe('jane.doe@example.org');
+    expect(await page.getByTestId('member-status').textContent()).toBe('Active');
+    const fqans = await page.getByTestId('member-fqans').textContent();
+    expect(fqans).toContain('/sandbox');
+    expect(fqans).toContain('/sandbox/analysis');
+    expect(await page.getByTestId('member-dn-check').textContent()).toBe('The DN listed is the one for the certificate that you just got.');
+    // The sandbox VO has no VOMS server: nothing is written to ~/.glite, and the step says why.
+    expect(await page.getByTestId('register-vomses-reason').textContent()).toContain('no VOMS server');
+    expect(existsSync(path.join(home, '.glite'))).toBe(false);
+    expect(await page.getByTestId('caption-register').textContent()).toBe('member of sandbox');
+    await scanState(page, 'member');
+    copyFileSync(path.join(shots, 'register-member-light.png'), path.join(ROOT, 'build', 'screenshots', 'register.png'));
+    await page.close();
+  });
+});
