@@ -203,4 +203,19 @@ describe('Register step (browser mode, sandbox VO)', () => {
     copyFileSync(path.join(shots, 'register-member-light.png'), path.join(ROOT, 'build', 'screenshots', 'register.png'));
     await page.close();
   });
+
+  it('a VO that registers on its web page (OSG) gets a plain hand-off: the URL, the certificate to pick, the p12 to import', async () => {
+    const page = await openPage();
+    await page.goto(app.openUrl);
+    expect(await page.evaluate(async () => (await window.onboard!.voChoose({ name: 'osg' })).ok)).toBe(true);
+    await openRegister(page);
+    const handoff = page.getByTestId('register-handoff');
+    await handoff.waitFor();
+    expect(await page.getByTestId('handoff-url').getAttribute('href')).toMatch(/^https:\/\/osg-htc\.org\//);
+    expect(await handoff.textContent()).toContain('a web page cannot present your certificate to another web site');
+    expect(await handoff.textContent()).toContain(jane.subject);
+    await scanState(page, 'handoff');
+    expect(await page.evaluate(async () => (await window.onboard!.voChoose({ name: 'sandbox' })).ok)).toBe(true);
+    await page.close();
+  });
 });
