@@ -9,3 +9,4 @@ export { RegisterCredentials, type HeldCredential } from './register-credential'
 export { prefillFromCertificate, splitCommonName, certificateEmail } from './certificate-prefill';
 export { readRegisterSection, writeRegisterSection, registerSectionSchema, type RegisterSection } from './register-state';
 export { memberView, registerSummary, sameDn } from './register-views';
+export { listSandboxMail, readSandboxMail } from './sandbox-mail';

@@ -15,12 +15,11 @@ import type { Journal, JournalData } from '../journal/journal';
 import type { KeyProtection } from '../request/key-protection';
 import type { VoService } from '../vo/vo-service';
 import type { Sandbox } from '../../sandbox';
-import { listMessages, readMessage } from '../../sandbox/mailbox';
+import { listSandboxMail, readSandboxMail } from './sandbox-mail';
 import { appTlsCa } from '../trust';
 import { ensureDir } from '../fs/atomic';
 import {
   confirmRegistration,
-  confirmationUrl,
   fetchMemberInfo,
   startRegistration,
   submitRegistration,
@@ -323,28 +322,14 @@ export class RegisterService {
     return this.status();
   }
 
-  private mailboxDir(): string {
-    if (!this.o.sandbox) throw new OnboardError('REGISTER_SANDBOX_ONLY');
-    return path.join(this.o.sandbox.dir, 'mailbox');
-  }
-
   async mailbox(): Promise<RegisterMailSummary[]> {
-    return (await listMessages(this.mailboxDir())).map((m) => ({ id: m.id, receivedAt: m.receivedAt, from: m.from, to: [...m.to], subject: m.subject }));
+    if (!this.o.sandbox) throw new OnboardError('REGISTER_SANDBOX_ONLY');
+    return listSandboxMail(this.o.sandbox);
   }
 
   async mailRead(id: string): Promise<RegisterMailMessage> {
-    const m = await readMessage(this.mailboxDir(), id);
-    const voms = await this.sandboxVoms();
-    const endpoint = vomsAdminEndpoint(voms!.voUrl);
-    const confirmationLink = m.links.find((link) => {
-      try {
-        confirmationUrl(endpoint, link);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    return { id: m.id, receivedAt: m.receivedAt, from: m.from, to: [...m.to], subject: m.subject, text: m.text, links: [...m.links], confirmationLink };
+    if (!this.o.sandbox) throw new OnboardError('REGISTER_SANDBOX_ONLY');
+    return readSandboxMail(this.o.sandbox, id, (await this.sandboxVoms())!.voUrl);
   }
 
   async handoffDone(): Promise<RegisterView> {
