@@ -12,6 +12,10 @@ import { BackupService } from './backup/backup-service';
 import { backupHandlers } from './backup/backup-handlers';
 import { RegisterService, registerHandlers } from './register';
 import { NextStepsService, ToolsService, nextStepsHandlers, toolsHandlers } from './next-steps/next-steps-handlers';
+import { protectHandlers } from './protect/protect-handlers';
+import { KeytarSecretStore } from './keychain/keytar-store';
+import { TrustService } from './trust/trust-service';
+import { sandboxBundles, trustStepHandlers } from './trust/trust-handlers';
 import { stepAvailability } from './app/steps';
 import { Sandbox } from '../sandbox';
 import type { EventName, EventPayload } from '../../shared/contract';
@@ -90,6 +94,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     emit: (fraction, label) => context.emit('progress', { task: 'proxy', fraction, label }),
   });
   const tools = new ToolsService({ homeDir: context.homeDir, now: context.now });
+  const trust = new TrustService({ dataDir: context.dataDir, homeDir: context.homeDir, now: context.now, runtimeBundles: sandboxBundles(sandbox) });
 
   // Each capability contributes its procedures (`<capability>/<capability>-handlers.ts`);
   // the type says every procedure of the contract has exactly one handler.
@@ -108,6 +113,8 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...registerHandlers(register),
     ...nextStepsHandlers(nextSteps),
     ...toolsHandlers(tools),
+    ...protectHandlers({ journal, dataDir: context.dataDir, keychain: () => new KeytarSecretStore(), now: context.now }),
+    ...trustStepHandlers({ journal, vo, trust, homeDir: context.homeDir, emit: context.emit }),
   };
 
   return {

@@ -4,6 +4,8 @@ import { voProcedures } from './vo';
 import { requestProcedures } from './request';
 import { backupProcedures } from './backup';
 import { registerProcedures } from './register';
+import { protectProcedures } from './protect';
+import { trustProcedures } from './trust';
 import { nextStepsProcedures } from './next-steps';
 import { toolsProcedures } from './tools';
 import type { EventName, EventPayload } from './events';
@@ -16,6 +18,11 @@ export type { VoChoice } from './vo';
 export type { RequestPreview, RequestStatusView, RequestState, ConnectorView, KeyProtectionView } from './request';
 export type { BackupDefaults, BackupResult, BackupBrowserResult, BackupFormat, BackupNssDbView } from './backup';
 export type { RegisterView, RegisterStage, RegisterKind, RegisterFormView, RegisterMemberView, RegisterMailSummary, RegisterMailMessage, RegisterFormInput } from './register';
+export type { ProtectMode, ProtectStatus, ProtectChoice, KeychainProbe } from './protect';
+export type {
+  TrustTargetId, TrustCaView, TrustBundleView, TrustTargetView, TrustNssDbView, TrustInstallView, TrustOverview, TrustChangeView,
+  TrustTargetPlanView, TrustPlanView, TrustDbResult, TrustTargetResultView, TrustInstallResult, TrustUndoResult,
+} from './trust';
 export type { NextStepsOverview, ProxyReport, ProxyInfoView, VerificationView, ProxySourceView, CommandBlock, ReasonView, VomsView, RobotCheckView } from './next-steps';
 export type { ToolsInspectResult, PuspMadeView, PuspDefaults } from './tools';
 
@@ -30,6 +37,8 @@ export const procedures = {
   ...requestProcedures,
   ...backupProcedures,
   ...registerProcedures,
+  ...protectProcedures,
+  ...trustProcedures,
   ...nextStepsProcedures,
   ...toolsProcedures,
 } as const;

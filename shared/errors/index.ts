@@ -9,6 +9,8 @@ import { proxyErrors } from './proxy';
 import { transferErrors } from './transfer';
 import { translatorErrors } from './translator';
 import { requestErrors } from './request';
+import { protectErrors } from './protect';
+import { trustStepErrors } from './trust-step';
 import { nextStepsErrors } from './next-steps';
 import type { ErrorText } from './types';
 
@@ -31,6 +33,8 @@ export const errorTable = {
   ...transferErrors,
   ...translatorErrors,
   ...requestErrors,
+  ...protectErrors,
+  ...trustStepErrors,
   ...nextStepsErrors,
 } as const;
 

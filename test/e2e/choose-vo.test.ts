@@ -91,8 +91,8 @@ describe('npm start (browser mode) and the Choose VO step', () => {
     await page.getByTestId('vo-details').getByText('OSG Onboard Sandbox').waitFor();
     await page.screenshot({ path: path.join(shots, 'choose-vo-light.png'), fullPage: true });
     await page.getByTestId('choose-vo').click();
-    // The next step is not built yet: it says so rather than pretending.
-    await page.getByTestId('screen-protect').getByTestId('step-unavailable').waitFor();
+    // The next step is Protect.
+    await page.getByTestId('screen-protect').getByRole('heading', { name: 'Protect your private key' }).waitFor();
     await page.reload();
     await page.getByTestId('chosen-vo-caption').waitFor();
     expect(await page.getByTestId('chosen-vo-caption').textContent()).toBe('sandbox');

@@ -5,6 +5,8 @@ import { ChooseVoStep } from './choose-vo/choose-vo-step';
 import { RegisterStep } from './register/register-step';
 import { RequestStep } from './request/request-step';
 import { BackupStep } from './backup/backup-step';
+import { ProtectStep } from './protect/protect-step';
+import { TrustStep } from './trust/trust-step';
 
 /** What every step screen receives from the wizard. */
 export interface StepProps {
@@ -25,4 +27,6 @@ export const stepScreens: Partial<Record<StepId, ComponentType<StepProps>>> = {
   register: RegisterStep,
   request: RequestStep,
   backup: BackupStep,
+  protect: ProtectStep,
+  trust: TrustStep,
 };
