@@ -5,6 +5,7 @@
  * only starts them in the right order, shares the CA's trust between them, and stops them.
  */
 import path from 'node:path';
+import { ensureDir } from '../services/fs/atomic';
 import { startSandboxCa, type SandboxCa } from './ca';
 import { loadOrCreateCa, ensureServerCert, type CaMaterial } from './ca/ca-material';
 import { SANDBOX_NAMESPACE } from './ca/dn-rules';
@@ -42,7 +43,7 @@ export class Sandbox {
 
   /** The sandbox CA's certificate and key (made on first use), without starting a server. */
   material(): Promise<CaMaterial> {
-    return (this.caMaterial ??= loadOrCreateCa(this.caDir));
+    return (this.caMaterial ??= ensureDir(this.caDir, 0o700).then(() => loadOrCreateCa(this.caDir)));
   }
 
   /** The bundle the Trust CAs step installs for the sandbox VO. */
@@ -77,7 +78,11 @@ export class Sandbox {
         vo: SANDBOX_VO,
         groups: SANDBOX_GROUPS,
         trustedCaPems: [ca.certPem],
-        tls: () => ensureServerCert(path.join(this.dir, 'voms-admin-tls'), ca),
+        tls: async () => {
+          const tlsDir = path.join(this.dir, 'voms-admin-tls');
+          await ensureDir(tlsDir, 0o700);
+          return ensureServerCert(tlsDir, ca);
+        },
         smtp: { host: mailbox.smtpHost, port: mailbox.smtpPort },
         mailboxDir: mailbox.dir,
         now: this.opts.now,
