@@ -17,7 +17,9 @@ let browser: Browser;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-'));
   mkdirSync(shots, { recursive: true });
-  app = await startApp({ dataDir });
+  // A temp HOME and no session bus: nothing here may touch the runner's own keychain or ~/.globus.
+  const home = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-home-'));
+  app = await startApp({ dataDir, env: { HOME: home, DBUS_SESSION_BUS_ADDRESS: 'disabled:', XDG_DATA_HOME: path.join(home, '.local', 'share') } });
   browser = await launchChromium();
 });
 
