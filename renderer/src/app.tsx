@@ -21,6 +21,9 @@ import { connect } from './api/client';
 import { ApiContext } from './api/context';
 import { makeTheme, loadThemeChoice, saveThemeChoice, type ThemeChoice } from './theme/theme';
 import { Wizard } from './wizard';
+import Tabs from '@mui/material/Tabs';
+import Tab from '@mui/material/Tab';
+import { ToolsPage } from './tools/tools-page';
 import type { AppInfo } from '../../shared/contract';
 import { ErrorAlert } from './components/error-alert';
 
@@ -32,6 +35,7 @@ export function App() {
   const connection = useMemo(connect, []);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [area, setArea] = useState<'journey' | 'tools'>('journey');
 
   useEffect(() => {
     if (connection.api) connection.api.appInfo({}).then(setInfo, setError);
@@ -82,8 +86,15 @@ export function App() {
           </Box>
         ) : (
           <ApiContext.Provider value={connection.api}>
-            <Paper sx={{ p: { xs: 2, md: 3 } }}>
+            <Tabs value={area} onChange={(_, v: 'journey' | 'tools') => setArea(v)} aria-label="Areas" sx={{ mb: 2 }}>
+              <Tab value="journey" label="Journey" id="area-journey" aria-controls="panel-journey" data-testid="area-journey" />
+              <Tab value="tools" label="Tools" id="area-tools" aria-controls="panel-tools" data-testid="area-tools" />
+            </Tabs>
+            <Paper sx={{ p: { xs: 2, md: 3 } }} role="tabpanel" id="panel-journey" aria-labelledby="area-journey" hidden={area !== 'journey'}>
               <Wizard info={info} />
+            </Paper>
+            <Paper sx={{ p: { xs: 2, md: 3 } }} role="tabpanel" id="panel-tools" aria-labelledby="area-tools" hidden={area !== 'tools'}>
+              <ToolsPage />
             </Paper>
           </ApiContext.Provider>
         )}

@@ -3,6 +3,7 @@ import type { StepId } from '../../../shared/steps';
 import type { AppInfo, VoChoice } from '../../../shared/contract';
 import { ChooseVoStep } from './choose-vo/choose-vo-step';
 import { RegisterStep } from './register/register-step';
+import { NextStepsStep } from './next-steps/next-steps-step';
 import { RequestStep } from './request/request-step';
 import { BackupStep } from './backup/backup-step';
 import { ProtectStep } from './protect/protect-step';
@@ -25,6 +26,7 @@ export interface StepProps {
 export const stepScreens: Partial<Record<StepId, ComponentType<StepProps>>> = {
   chooseVo: ChooseVoStep,
   register: RegisterStep,
+  nextSteps: NextStepsStep,
   request: RequestStep,
   backup: BackupStep,
   protect: ProtectStep,
