@@ -304,3 +304,77 @@ describe('Tools', () => {
   });
 });
 
+describe('Next steps from the certificate the Request step stored (sandbox CA, passphrase typed)', () => {
+  const KEY_PASSPHRASE = 'Quartz-lantern 58 river';
+  let subject: string;
+
+  async function call<T>(nameOf: string, input: unknown): Promise<T> {
+    const env = (await page.evaluate(
+      async ([n, i]) => (window.onboard as unknown as Record<string, (x: unknown) => Promise<unknown>>)[n](i),
+      [nameOf, input] as const,
+    )) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+    if (!env.ok) throw new Error(`${nameOf}: ${env.error?.code} ${env.error?.message}`);
+    return env.value as T;
+  }
+
+  it('Protect (ask), Trust, Request through their procedures; the sponsor approves on the sandbox page', async () => {
+    await call('protectChoose', { mode: 'ask' });
+    await call('trustInstall', { targets: ['app', 'x509'] });
+    const preview = await call<{ policy: { sha256: string } }>('requestPreview', { name: 'Grace Hopper', email: 'grace@example.edu' });
+    const started = await call<{ requestId?: string; sponsorUrl?: string; state: string }>('requestStart', {
+      name: 'Grace Hopper', email: 'grace@example.edu', keyBits: 2048, agree: true, policySha256: preview.policy.sha256, keyPassphrase: KEY_PASSPHRASE,
+    });
+    expect(started.state).toBe('waiting');
+    const sponsorContext = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const sponsor = await sponsorContext.newPage();
+      await sponsor.goto(started.sponsorUrl!);
+      await sponsor.getByRole('button', { name: `Approve ${started.requestId}` }).click();
+      await sponsor.getByText(`Request ${started.requestId} approved`).waitFor();
+    } finally {
+      await sponsorContext.close();
+    }
+    await expect.poll(async () => (await call<{ state: string }>('requestStatus', {})).state, { timeout: 90_000, interval: 500 }).toBe('issued');
+    subject = (await call<{ certificate: { subject: string } }>('requestStatus', {})).certificate.subject;
+  });
+
+  it('the stored certificate is offered first; its passphrase, typed in this session, is not asked again', async () => {
+    await page.reload();
+    await page.getByTestId('area-journey').click();
+    await page.getByTestId('step-nextSteps').click();
+    await page.getByTestId('source-app').waitFor();
+    expect(await page.getByTestId('source-app').isChecked()).toBe(true);
+    expect(await page.getByTestId('proxy-passphrase').count()).toBe(0);
+    await page.getByTestId('make-proxy').click();
+    const card = page.getByTestId('proxy-card');
+    await expect.poll(() => text('info-identity', card)).toBe(subject);
+    expect(await page.getByTestId('proxy-verification').getAttribute('data-valid')).toBe('true');
+    expect(run('openssl', ['verify', '-allow_proxy_certs', '-CApath', trustDir, '-untrusted', proxyFile, proxyFile]).trim()).toBe(`${proxyFile}: OK`);
+    expect(gridProxyInfo(proxyFile).identity).toBe(subject);
+    expect(statSync(proxyFile).mode & 0o777).toBe(0o600);
+  });
+
+  it('after a restart the passphrase is asked for (the field appears only then), and a wrong one is refused', async () => {
+    await app.stop();
+    app = await startApp({
+      dataDir,
+      env: { HOME: home, X509_USER_PROXY: proxyFile, X509_CERT_DIR: undefined, X509_USER_CERT: undefined, X509_USER_KEY: undefined },
+    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url.replace(/\/$/, '') });
+    await page.goto(app.openUrl);
+    await page.getByTestId('step-nextSteps').click();
+    await page.getByTestId('source-app').waitFor();
+    expect(await page.getByTestId('source-app').isChecked()).toBe(true);
+    const before = readFileSync(proxyFile, 'utf8');
+    await page.getByTestId('proxy-passphrase').fill('wrong passphrase');
+    await page.getByTestId('make-proxy').click();
+    await page.locator('[data-error-code="KEY_PASSPHRASE_WRONG"]').waitFor();
+    expect(readFileSync(proxyFile, 'utf8')).toBe(before);
+    await scanBothThemes('next-steps-app-passphrase');
+    await page.getByTestId('proxy-passphrase').fill(KEY_PASSPHRASE);
+    await page.getByTestId('make-proxy').click();
+    await expect.poll(() => readFileSync(proxyFile, 'utf8') !== before).toBe(true);
+    await expect.poll(() => text('info-identity', page.getByTestId('proxy-card'))).toBe(subject);
+    expect(run('openssl', ['verify', '-allow_proxy_certs', '-CApath', trustDir, '-untrusted', proxyFile, proxyFile]).trim()).toBe(`${proxyFile}: OK`);
+  });
+});

@@ -145,7 +145,7 @@ export function NextStepsStep({ goTo }: StepProps) {
                     label={
                       <Box sx={{ py: 0.5 }}>
                         <Typography variant="body1">{s.label}</Typography>
-                        <Typography variant="body2" color={s.problem || s.expired ? 'error' : 'text.secondary'} sx={{ wordBreak: 'break-all' }}>{sourceLine(s)}</Typography>
+                        <Typography variant="body2" color={s.problem || s.expired ? 'error' : 'text.secondary'} sx={{ overflowWrap: 'anywhere' }}>{sourceLine(s)}</Typography>
                       </Box>
                     }
                   />
