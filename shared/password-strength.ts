@@ -64,29 +64,29 @@ export function passphraseWords(pw: string): string[] {
   return pw.split(/[\s\-_.,]+/u).filter((w) => chars(w).length >= 3 && /\p{L}/u.test(w));
 }
 
-/** Runs like `aaaa`, `abcd`, `4321`, `qwer` (4 or more), as a count of characters they cover. */
+type Step = (a: string, b: string) => boolean;
+const sameChar: Step = (a, b) => a === b;
+const ascending: Step = (a, b) => b.codePointAt(0)! - a.codePointAt(0)! === 1;
+const descending: Step = (a, b) => a.codePointAt(0)! - b.codePointAt(0)! === 1;
+const keyboard: Step = (a, b) => KEYBOARD_ROWS.some((row) => {
+  const k = row.indexOf(a);
+  return k >= 0 && row[k + 1] === b;
+});
+
+/** Runs like `aaaa`, `abcd`, `4321`, `qwer` (4 or more): how many characters they cover. */
 function patternChars(pw: string): number {
   const c = chars(pw.toLowerCase());
   let covered = 0;
   let i = 0;
   while (i < c.length) {
-    let j = i + 1;
-    const same = (a: string, b: string) => a === b;
-    const step = (a: string, b: string, d: number) => a.length === 1 && b.length === 1 && b.charCodeAt(0) - a.charCodeAt(0) === d;
-    const onRow = (a: string, b: string) => KEYBOARD_ROWS.some((row) => {
-      const k = row.indexOf(a);
-      return k >= 0 && row[k + 1] === b;
-    });
-    const kinds = [same, (a: string, b: string) => step(a, b, 1), (a: string, b: string) => step(a, b, -1), onRow];
     let best = 1;
-    for (const kind of kinds) {
+    for (const step of [sameChar, ascending, descending, keyboard]) {
       let k = i + 1;
-      while (k < c.length && kind(c[k - 1], c[k])) k++;
+      while (k < c.length && step(c[k - 1], c[k])) k++;
       best = Math.max(best, k - i);
     }
-    j = i + best;
     if (best >= 4) covered += best;
-    i = j;
+    i += best;
   }
   return covered;
 }
@@ -99,8 +99,9 @@ function leet(s: string): string {
 export function isCommonPassword(pw: string): boolean {
   const lower = pw.toLowerCase().trim();
   if (COMMON.has(lower) || COMMON.has(leet(lower))) return true;
+  // A common word with only digits or symbols around it (`password123456`, `!Welcome1`).
   const core = lower.replace(/^[^a-z]+|[^a-z]+$/g, '');
-  return core.length > 0 && core.length >= lower.length - 4 && (COMMON.has(core) || COMMON.has(leet(core)));
+  return core.length >= 4 && (COMMON.has(core) || COMMON.has(leet(core)));
 }
 
 /** Pieces of the user's own data (name parts, the e-mail's local part) of 3+ letters. */
