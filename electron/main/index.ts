@@ -1,6 +1,6 @@
 // Electron main: thin glue. Windows, the app:// protocol, IPC made from the contract, and
 // the security rules. All logic lives in electron/services (plain Node).
-import { app, BrowserWindow, ipcMain, protocol, shell, session, webContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, shell, session, webContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices, createDispatcher } from '../services';
@@ -80,6 +80,11 @@ void app.whenReady().then(() => {
     shell: 'electron',
     dataDir: process.env.OSG_ONBOARD_DATA ?? path.join(app.getPath('userData'), 'data'),
     emit: (event, payload) => broadcast([...trustedWindows].map((id) => webContents.fromId(id)).filter((w) => w !== undefined), event, payload),
+    // The Back up step's "Choose folder…" (browser mode has none and says so).
+    pickFolder: async (startIn) => {
+      const r = await dialog.showOpenDialog({ defaultPath: startIn, properties: ['openDirectory', 'createDirectory'] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
   });
   app.on('before-quit', () => void services.dispose());
   registerIpc(ipcMain, createDispatcher(services.handlers, (e) => console.error('[services]', e)), trust, (l) => console.error(l));
