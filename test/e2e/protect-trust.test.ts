@@ -166,7 +166,7 @@ describe('Protect and Trust CAs (browser mode, temp HOME)', () => {
     for (const db of [nssdb(), firefox(), locked()]) expect(dbs).toContain(db);
     // Only the locked profile asks for its Primary Password.
     await page.getByLabel('Primary Password of Firefox: locked').waitFor();
-    expect(await page.locator('input[type="password"]').count()).toBe(1);
+    expect(await page.getByTestId('screen-trust').locator('input[type="password"]').count()).toBe(1);
     await page.getByText('Show the commands').click();
     const x509Cmds = page.getByTestId('commands-x509');
     await x509Cmds.waitFor();
@@ -226,7 +226,7 @@ describe('Protect and Trust CAs (browser mode, temp HOME)', () => {
     await page.getByTestId('trust-done').waitFor();
     expect(await page.getByTestId('trust-done').textContent()).toContain('3 browser dbs');
     // Nothing left to change in the locked profile: its password field is gone (and was emptied).
-    expect(await page.locator('input[type="password"]').count()).toBe(0);
+    expect(await page.getByTestId('screen-trust').locator('input[type="password"]').count()).toBe(0);
     const grep = (dir: string) => execFileSync('grep', ['-rlF', FIREFOX_PW, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     for (const dir of [dataDir, home]) expect(() => grep(dir), dir).toThrow(); // grep exits 1: no file holds it
     expect(await axe(page)).toEqual([]);

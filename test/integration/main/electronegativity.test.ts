@@ -17,14 +17,21 @@ const ACCEPTED = new Set(['PRELOAD_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK', 'CSP_GLO
 describe('electronegativity over out/', () => {
   it('finds nothing beyond the reviewed findings, and no HIGH severity at all', () => {
     expect(existsSync(path.join(ROOT, 'out', 'main', 'index.js')), 'run npm run build first').toBe(true);
-    const csv = path.join(mkdtempSync(path.join(os.tmpdir(), 'osg-eneg-')), 'out.csv');
-    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'electronegativity'), ['-i', path.join(ROOT, 'out'), '-e', '45.0.0', '-o', csv, '-r', '-v', 'false'], {
+    // SARIF (JSON) rather than CSV: CSV samples may hold newlines and commas.
+    const sarif = path.join(mkdtempSync(path.join(os.tmpdir(), 'osg-eneg-')), 'out.sarif');
+    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'electronegativity'), ['-i', path.join(ROOT, 'out'), '-e', '45.0.0', '-o', sarif, '-r', '-v', 'false'], {
       encoding: 'utf8',
       timeout: 120_000,
     });
     expect(r.status, r.stderr).toBe(0);
-    const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).filter(Boolean);
-    const findings = rows.map((row) => ({ check: row.split(',')[0], severity: /"(HIGH|MEDIUM|LOW|INFORMATIONAL)"/.exec(row)?.[1], row }));
+    const report = JSON.parse(readFileSync(sarif, 'utf8')) as {
+      runs: { results: { ruleId: string; level?: string; message?: { text?: string }; properties?: { severity?: string } }[] }[];
+    };
+    const findings = report.runs.flatMap((r) => r.results).map((x) => ({
+      check: x.ruleId,
+      severity: String(x.properties?.severity ?? (x.level === 'error' ? 'HIGH' : x.level ?? '')).toUpperCase(),
+      row: `${x.ruleId}: ${x.message?.text ?? ''}`,
+    }));
     expect(findings.filter((f) => f.severity === 'HIGH').map((f) => f.row)).toEqual([]);
     expect(findings.filter((f) => !ACCEPTED.has(f.check)).map((f) => f.row)).toEqual([]);
     // The window's own settings are seen and are not flagged.
