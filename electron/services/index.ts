@@ -17,6 +17,7 @@ import { KeytarSecretStore } from './keychain/keytar-store';
 import { TrustService } from './trust/trust-service';
 import { sandboxBundles, trustStepHandlers } from './trust/trust-handlers';
 import { stepAvailability } from './app/steps';
+import { createUploadStep, uploadHandlers } from './upload/upload-handlers';
 import { Sandbox } from '../sandbox';
 import type { EventName, EventPayload } from '../../shared/contract';
 
@@ -94,6 +95,10 @@ export function createServices(opts: CreateServicesOptions): Services {
     emit: (fraction, label) => context.emit('progress', { task: 'proxy', fraction, label }),
   });
   const tools = new ToolsService({ homeDir: context.homeDir, now: context.now });
+  const upload = createUploadStep({
+    journal, currentVo: () => vo.current(), sandbox, dataDir: context.dataDir, homeDir: context.homeDir,
+    environment: context.environment, now: context.now, emit: context.emit,
+  });
   const trust = new TrustService({ dataDir: context.dataDir, homeDir: context.homeDir, now: context.now, runtimeBundles: sandboxBundles(sandbox) });
 
   // Each capability contributes its procedures (`<capability>/<capability>-handlers.ts`);
@@ -115,6 +120,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...toolsHandlers(tools),
     ...protectHandlers({ journal, dataDir: context.dataDir, keychain: () => new KeytarSecretStore(), now: context.now }),
     ...trustStepHandlers({ journal, vo, trust, homeDir: context.homeDir, emit: context.emit }),
+    ...uploadHandlers(upload),
   };
 
   return {

@@ -10,6 +10,27 @@ export const eventSchemas = {
     label: z.string(),
   }),
   journalChanged: z.object({ at: z.string() }),
+  /**
+   * A running upload asks the window something (`open: true`: show it) or stops asking
+   * (`open: false`: answered, timed out or cancelled). Answered with `uploadAnswer`.
+   */
+  uploadQuestion: z.object({
+    open: z.boolean(),
+    uploadId: z.string(),
+    questionId: z.string(),
+    kind: z.enum(['host-key', 'keyboard']),
+    host: z.string(),
+    port: z.number().int(),
+    keyType: z.string().optional(),
+    keyTypeLabel: z.string().optional(),
+    fingerprint: z.string().optional(),
+    otherKnownTypes: z.array(z.string()).optional(),
+    sandboxFingerprint: z.string().optional(),
+    name: z.string().optional(),
+    instructions: z.string().optional(),
+    prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })).optional(),
+    expiresAt: z.string(),
+  }),
 };
 
 export type EventName = keyof typeof eventSchemas;

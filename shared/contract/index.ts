@@ -8,6 +8,7 @@ import { protectProcedures } from './protect';
 import { trustProcedures } from './trust';
 import { nextStepsProcedures } from './next-steps';
 import { toolsProcedures } from './tools';
+import { uploadProcedures } from './upload';
 import type { EventName, EventPayload } from './events';
 import type { WireError } from '../errors';
 
@@ -25,6 +26,10 @@ export type {
 } from './trust';
 export type { NextStepsOverview, ProxyReport, ProxyInfoView, VerificationView, ProxySourceView, CommandBlock, ReasonView, VomsView, RobotCheckView } from './next-steps';
 export type { ToolsInspectResult, PuspMadeView, PuspDefaults } from './tools';
+export type {
+  UploadDefaults, UploadView, UploadStatusView, UploadRunningView, UploadQuestionView, UploadFileProgressView, UploadHostChoice,
+  UploadSandboxView, UploadP12View, UploadSshKeyView, UploadListingEntryView, UploadedFileView, UploadAuthMethod, UploadAuthInput, UploadFileName,
+} from './upload';
 
 /**
  * The one contract. Every procedure the window may call, by name. The preload, the browser
@@ -41,6 +46,7 @@ export const procedures = {
   ...trustProcedures,
   ...nextStepsProcedures,
   ...toolsProcedures,
+  ...uploadProcedures,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -12,6 +12,7 @@ import { requestErrors } from './request';
 import { protectErrors } from './protect';
 import { trustStepErrors } from './trust-step';
 import { nextStepsErrors } from './next-steps';
+import { uploadErrors } from './upload';
 import type { ErrorText } from './types';
 
 export type { ErrorText } from './types';
@@ -36,6 +37,7 @@ export const errorTable = {
   ...protectErrors,
   ...trustStepErrors,
   ...nextStepsErrors,
+  ...uploadErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorTable;

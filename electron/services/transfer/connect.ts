@@ -21,6 +21,12 @@ export interface ConnectOptions {
   readonly signal?: AbortSignal;
   /** TCP connect + SSH handshake limit (default 20 s). */
   readonly timeoutMs?: number;
+  /**
+   * Limit for the SSH handshake and login alone (default `timeoutMs`). ssh2 counts a
+   * keyboard-interactive prompt the user is typing into as handshake time, so a window that
+   * asks for one-time codes gives more here while TCP connect stays quick to fail.
+   */
+  readonly handshakeTimeoutMs?: number;
   /** For `SSH_AUTH_SOCK`. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -108,6 +114,7 @@ function openTcp(host: string, port: number, timeoutMs: number, signal?: AbortSi
 export async function connectSubmitHost(opts: ConnectOptions): Promise<SshSession> {
   const { host, port, username } = checkTarget(opts.target);
   const timeoutMs = opts.timeoutMs ?? 20_000;
+  const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? timeoutMs;
   const auth = opts.auth;
   let parsedKey: ParsedKey | undefined;
   if (auth.method === 'key') parsedKey = parsePrivateKey(auth.privateKey, auth.passphrase, auth.keyFile ?? 'the SSH key');
@@ -259,7 +266,7 @@ export async function connectSubmitHost(opts: ConnectOptions): Promise<SshSessio
         return fail(new OnboardError('TRANSFER_AGENT_UNAVAILABLE', { detail: err.message }, { cause: err }));
       }
       if (err.level === 'client-timeout') {
-        return fail(new OnboardError('TRANSFER_NOT_SSH', { host, port, detail: `the SSH handshake did not finish within ${Math.round(timeoutMs / 1000)} seconds` }));
+        return fail(new OnboardError('TRANSFER_NOT_SSH', { host, port, detail: `the SSH handshake did not finish within ${Math.round(handshakeTimeoutMs / 1000)} seconds` }));
       }
       if (err.level === 'client-socket') {
         return fail(new OnboardError('TRANSFER_CONNECTION_DROPPED', { host, action: 'connecting', detail: err.message }, { cause: err }));
@@ -277,7 +284,7 @@ export async function connectSubmitHost(opts: ConnectOptions): Promise<SshSessio
       host,
       port,
       username,
-      readyTimeout: timeoutMs,
+      readyTimeout: handshakeTimeoutMs,
       keepaliveInterval: 15_000,
       keepaliveCountMax: 4,
       algorithms: { serverHostKey: serverHostKey as never },
