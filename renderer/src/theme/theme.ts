@@ -13,8 +13,14 @@ export function saveThemeChoice(v: ThemeChoice): void {
 }
 
 /** OSG-ish blue/orange, contrast checked (axe) in both modes. */
+/** People who ask their system for less motion get none (and tests get stable colours to scan). */
+function prefersReducedMotion(): boolean {
+  return typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+}
+
 export function makeTheme(mode: PaletteMode) {
   return createTheme({
+    ...(prefersReducedMotion() ? { transitions: { create: () => 'none' } } : {}),
     palette: {
       mode,
       primary: { main: mode === 'light' ? '#1d5fa8' : '#8ab8f0' },
