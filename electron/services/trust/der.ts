@@ -1,14 +1,12 @@
 /**
- * A small DER reader and writer: just what the trust service needs to take a certificate's
- * subject Name apart (for the OpenSSL subject hash and for display) without re-encoding it.
+ * The trust service's DER: the writer, OID decoding and DER SET ordering come from the shared
+ * module (pki/der.ts); the reader here is its own view-based one (content and whole encoding as
+ * views, high tag numbers skipped) that takes a certificate's subject Name apart for the OpenSSL
+ * subject hash and for display without re-encoding it.
  */
+import { DerError, lengthOctets, tlv as derTlv } from '../pki/der';
 
-export class DerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DerError';
-  }
-}
+export { DerError, TAG, compareDer, decodeOidBytes as decodeOid } from '../pki/der';
 
 /** One TLV: its tag byte(s), where its content sits, and the whole encoding. */
 export interface Tlv {
@@ -20,25 +18,6 @@ export interface Tlv {
   /** Only the content octets. */
   readonly content: Uint8Array;
 }
-
-export const TAG = {
-  INTEGER: 0x02,
-  BIT_STRING: 0x03,
-  OCTET_STRING: 0x04,
-  OID: 0x06,
-  UTF8_STRING: 0x0c,
-  NUMERIC_STRING: 0x12,
-  PRINTABLE_STRING: 0x13,
-  T61_STRING: 0x14,
-  IA5_STRING: 0x16,
-  UTC_TIME: 0x17,
-  GENERALIZED_TIME: 0x18,
-  VISIBLE_STRING: 0x1a,
-  UNIVERSAL_STRING: 0x1c,
-  BMP_STRING: 0x1e,
-  SEQUENCE: 0x30,
-  SET: 0x31,
-} as const;
 
 /** Reads one TLV at `offset`; returns it and the offset just after it. */
 export function readTlv(buf: Uint8Array, offset = 0): { tlv: Tlv; next: number } {
@@ -90,52 +69,13 @@ export function parseDer(buf: Uint8Array): Tlv {
 }
 
 export function encodeLength(len: number): Uint8Array {
-  if (len < 0x80) return Uint8Array.of(len);
-  const bytes: number[] = [];
-  for (let n = len; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return Uint8Array.from([0x80 | bytes.length, ...bytes]);
+  return lengthOctets(len);
 }
 
 export function encodeTlv(tag: number, content: Uint8Array): Uint8Array {
-  const len = encodeLength(content.length);
-  const out = new Uint8Array(1 + len.length + content.length);
-  out[0] = tag;
-  out.set(len, 1);
-  out.set(content, 1 + len.length);
-  return out;
+  return derTlv(tag, content);
 }
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** DER ordering of SET OF elements, as OpenSSL sorts them (memcmp, then shorter first). */
-export function compareDer(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-/** Dotted form of an OBJECT IDENTIFIER's content octets. */
-export function decodeOid(content: Uint8Array): string {
-  if (content.length === 0) throw new DerError('empty OBJECT IDENTIFIER');
-  const arcs: number[] = [];
-  let v = 0;
-  for (const b of content) {
-    v = v * 128 + (b & 0x7f);
-    if (!(b & 0x80)) {
-      arcs.push(v);
-      v = 0;
-    }
-  }
-  const first = arcs.shift() ?? 0;
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...arcs].join('.');
+  return Buffer.concat(parts);
 }
