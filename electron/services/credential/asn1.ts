@@ -3,6 +3,7 @@
  * DER writer. Hand-written rather than node-forge's so that every malformed input ends in one
  * error type, in time linear in the input, with a depth bound.
  */
+import { tlv as derTlv } from '../pki/der';
 
 export class Asn1Error extends Error {
   constructor(message: string) {
@@ -253,16 +254,9 @@ export function readString(node: Asn1Node): string {
 
 // ---------- DER writer ----------
 
-function lengthBytes(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-/** One element from its identifier octet and content. */
+/** One element from its identifier octet and content (the shared DER writer, pki/der.ts). */
 export function tlv(identifier: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([identifier]), lengthBytes(content.length), content]);
+  return derTlv(identifier, content);
 }
 
 export const der = {
