@@ -63,6 +63,15 @@ export function attributeOid(type: string): string | undefined {
   return DN_ATTRIBUTE_OIDS[type.toUpperCase()];
 }
 
+const TYPE_BY_OID: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(DN_ATTRIBUTE_OIDS).map(([short, oid]) => [oid, short === 'EMAILADDRESS' ? 'emailAddress' : short]),
+);
+
+/** The short name of an attribute type OID as `normalizeAttributeType` spells it (CN, DC, emailAddress…), else the dotted OID. */
+export function attributeTypeOf(oid: string): string {
+  return TYPE_BY_OID[oid] ?? oid;
+}
+
 // ---------- slash form ----------
 
 /**

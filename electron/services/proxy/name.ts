@@ -1,4 +1,4 @@
-import { DN_ATTRIBUTE_OIDS, formatSlashDn, type Dn } from '../../../shared/dn';
+import { attributeTypeOf, formatSlashDn, type Dn } from '../../../shared/dn';
 import { TAG, children, content, decodeOid, decodeString, expectTag, oid, parseDer, seq, set, tlv, whole, type Tlv } from './der';
 
 /** One attribute of a parsed Name, with its raw encoding kept. */
@@ -12,10 +12,6 @@ export interface NameAttribute {
   readonly rawValue: Buffer;
 }
 export type NameRdn = readonly NameAttribute[];
-
-const OID_TO_TYPE: Record<string, string> = Object.fromEntries(
-  Object.entries(DN_ATTRIBUTE_OIDS).map(([k, v]) => [v, k === 'EMAILADDRESS' ? 'emailAddress' : k]),
-);
 
 /** OpenSSL's short names (what `X509_NAME_oneline`, grid-proxy-info and grid-mapfiles print). */
 const OPENSSL_SN: Record<string, string> = {
@@ -54,7 +50,7 @@ export function parseNameTlv(t: Tlv): NameRdn[] {
       const [typ, val] = children(expectTag(atv, TAG.SEQUENCE, 'AttributeTypeAndValue'));
       if (!typ || !val) throw new Error('AttributeTypeAndValue is incomplete');
       const o = decodeOid(typ);
-      return { oid: o, type: OID_TO_TYPE[o] ?? o, value: decodeString(val), tag: val.tag, rawValue: content(val) };
+      return { oid: o, type: attributeTypeOf(o), value: decodeString(val), tag: val.tag, rawValue: content(val) };
     });
   });
 }
