@@ -1,9 +1,5 @@
-import { DN_ATTRIBUTE_OIDS, attributeOid, normalizeAttributeType, type Dn, type DnAttribute } from '../../../shared/dn';
+import { attributeOid, attributeTypeOf, normalizeAttributeType, type Dn, type DnAttribute } from '../../../shared/dn';
 import { DerError, TAG, decodeOid, decodeString, expectChildren, oid, raw, seq, set, tlv, type Tlv } from './der';
-
-const SHORT_BY_OID: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(DN_ATTRIBUTE_OIDS).map(([short, o]) => [o, normalizeAttributeType(short)]),
-);
 
 /** Reads an X.501 Name (SEQUENCE OF RDN) into RDNs, most significant first. */
 export function decodeName(t: Tlv): Dn {
@@ -18,7 +14,7 @@ export function decodeName(t: Tlv): Dn {
       } catch {
         value = '#' + raw(valueTlv).toString('hex');
       }
-      return { type: SHORT_BY_OID[o] ?? o, value };
+      return { type: attributeTypeOf(o), value };
     });
   });
 }
