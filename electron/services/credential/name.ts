@@ -4,7 +4,7 @@
  * serialNumber as PrintableString, other values as PrintableString when every character
  * allows it, else UTF8String. Multi-valued RDNs stay one SET (sorted, as DER requires).
  */
-import { DN_ATTRIBUTE_OIDS, attributeOid, formatSlashDn, type Dn, type DnAttribute } from '../../../shared/dn';
+import { DN_ATTRIBUTE_OIDS, attributeOid, attributeTypeOf, formatSlashDn, type Dn, type DnAttribute } from '../../../shared/dn';
 import { OnboardError } from '../../../shared/errors';
 import { Asn1Error, CLASS, TAG, der, expectSequence, expectTag, readOid, readString, type Asn1Node } from './asn1';
 
@@ -14,10 +14,6 @@ const PRINTABLE_RE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 const UPPER_BOUNDS: Readonly<Record<string, number>> = {
   CN: 64, O: 64, OU: 64, L: 128, ST: 128, C: 2, SERIALNUMBER: 64, emailAddress: 255, UID: 256, DC: 63,
 };
-
-const TYPE_BY_OID: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(DN_ATTRIBUTE_OIDS).map(([name, oid]) => [oid, name === 'EMAILADDRESS' ? 'emailAddress' : name]),
-);
 
 function invalid(detail: string): OnboardError {
   return new OnboardError('SUBJECT_INVALID', { detail });
@@ -78,7 +74,7 @@ export function decodeName(node: Asn1Node): Dn {
       const oid = readOid(atv.children[0], 'attribute type');
       const v = atv.children[1];
       if (v.cls !== CLASS.UNIVERSAL) throw new Asn1Error('attribute value is not a string');
-      return { type: TYPE_BY_OID[oid] ?? oid, value: readString(v) };
+      return { type: attributeTypeOf(oid), value: readString(v) };
     });
   });
 }
