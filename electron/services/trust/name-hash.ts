@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DN_ATTRIBUTE_OIDS, type Dn, type DnAttribute } from '../../../shared/dn';
+import { attributeTypeOf, type Dn, type DnAttribute } from '../../../shared/dn';
 import { DerError, TAG, children, compareDer, concatBytes, decodeOid, encodeTlv, parseDer, type Tlv } from './der';
 
 /**
@@ -160,16 +160,12 @@ export function certificateSubjectHash(certDer: Uint8Array): string {
   return x509NameHash(certificateNames(certDer).subject);
 }
 
-const SHORT_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(DN_ATTRIBUTE_OIDS).map(([k, oid]) => [oid, k === 'EMAILADDRESS' ? 'emailAddress' : k]),
-);
-
 /** A Name as RDNs (X.500 order) for display and for shared/dn.ts formatting. */
 export function decodeName(nameDer: Uint8Array): Dn {
   return nameRdns(nameDer).map((entries) =>
     entries.map(({ oid, value }): DnAttribute => {
       const dotted = decodeOid(oid.content);
-      const type = SHORT_NAMES[dotted] ?? dotted;
+      const type = attributeTypeOf(dotted);
       const text = value.constructed ? `#${Buffer.from(value.raw).toString('hex')}` : decodeStringValue(value.tag, value.content);
       return { type, value: text };
     }),
