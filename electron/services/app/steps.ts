@@ -5,7 +5,7 @@ import type { StepAvailability } from '../../../shared/contract';
  * Which steps this build can really do. A step is listed as available only when its
  * service exists; the others carry the reason the window shows (no fake success).
  */
-const IMPLEMENTED: ReadonlySet<StepId> = new Set<StepId>(['chooseVo', 'protect', 'trust', 'request', 'backup', 'register', 'nextSteps']);
+const IMPLEMENTED: ReadonlySet<StepId> = new Set<StepId>(['chooseVo', 'protect', 'trust', 'request', 'backup', 'register', 'upload', 'nextSteps']);
 
 export function stepAvailability(): StepAvailability[] {
   return STEPS.map(({ id }) =>

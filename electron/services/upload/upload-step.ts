@@ -69,6 +69,22 @@ interface UploadSection {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** The stepper's one line after a failed attempt. */
+const FAILED_SUMMARY: Partial<Record<string, string>> = {
+  TRANSFER_DNS_FAILED: 'host name not found',
+  TRANSFER_HOST_UNREACHABLE: 'host unreachable',
+  TRANSFER_NOT_SSH: 'not an SSH server',
+  TRANSFER_HOST_KEY_REJECTED: 'host key not trusted',
+  TRANSFER_HOST_KEY_CHANGED: 'host key changed!',
+  TRANSFER_HOST_KEY_REVOKED: 'host key revoked',
+  TRANSFER_AUTH_FAILED: 'login refused',
+  TRANSFER_PERMISSION_DENIED: 'permission denied',
+  TRANSFER_DISK_FULL: 'disk full on the host',
+  TRANSFER_CONNECTION_DROPPED: 'connection dropped',
+  UPLOAD_QUESTION_TIMEOUT: 'no answer in time',
+  P12_WRONG_PASSWORD: 'wrong .p12 password',
+};
+
 export class UploadStep {
   private running: Running | null = null;
   private lastError: WireError | null = null;
@@ -214,7 +230,7 @@ export class UploadStep {
               else delete j.steps.upload;
             }
           } else {
-            this.d.journal.setStep(j, 'upload', 'failed', err.code);
+            this.d.journal.setStep(j, 'upload', 'failed', FAILED_SUMMARY[err.code] ?? 'not uploaded');
           }
         })
         .catch(() => {});
@@ -298,6 +314,7 @@ export class UploadStep {
     } catch (e) {
       if (!(unknown && isOnboardError(e) && e.code === 'TRANSFER_HOST_KEY_REJECTED')) throw e;
       const q: HostKeyQuestion = unknown;
+      tracker.overall('connecting', `Waiting for you to check the host key of ${q.host} (nothing has been sent)…`);
       const answer = await ask(
         {
           kind: 'host-key',

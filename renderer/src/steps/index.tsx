@@ -8,6 +8,7 @@ import { RequestStep } from './request/request-step';
 import { BackupStep } from './backup/backup-step';
 import { ProtectStep } from './protect/protect-step';
 import { TrustStep } from './trust/trust-step';
+import { UploadStep } from './upload/upload-step';
 
 /** What every step screen receives from the wizard. */
 export interface StepProps {
@@ -31,4 +32,5 @@ export const stepScreens: Partial<Record<StepId, ComponentType<StepProps>>> = {
   backup: BackupStep,
   protect: ProtectStep,
   trust: TrustStep,
+  upload: UploadStep,
 };

@@ -157,7 +157,7 @@ describe('Upload step procedures against the sandbox submit host', () => {
     expect(!env.ok && env.error).toMatchObject({ code: 'TRANSFER_HOST_KEY_REJECTED', details: { fingerprint: sandboxHost.hostKey.fingerprint } });
     expect(existsSync(globus())).toBe(false);
     expect(existsSync(path.join(dataDir, 'known_hosts'))).toBe(false);
-    expect((await services.journal.read()).steps.upload).toMatchObject({ status: 'failed', summary: 'TRANSFER_HOST_KEY_REJECTED' });
+    expect((await services.journal.read()).steps.upload).toMatchObject({ status: 'failed', summary: 'host key not trusted' });
     expect((await ok<UploadStatusView>('uploadStatus', {})).lastError?.code).toBe('TRANSFER_HOST_KEY_REJECTED');
   });
 

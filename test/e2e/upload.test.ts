@@ -1,0 +1,251 @@
+// The Upload step (step 7) through the real UI in browser mode, against the sandbox submit
+// host, with a temp HOME: a usercred.p12 made here with openssl (a CA and a user certificate),
+// the host-key dialog (fingerprint compared with ssh-keygen's), per-file progress, the final
+// listing; the sandbox home checked on disk (modes, openssl opens userkey.pem); a second
+// upload keeping .bak-* files; a wrong password; a changed host key; Cancel. Axe light + dark.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { launchChromium } from '../helpers/browser';
+import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import type { UploadDefaults } from '../../shared/contract';
+
+const shots = path.join(ROOT, 'test-results', 'screenshots');
+const P12_PW = 'Upload e2e pässword 1';
+let home: string;
+let dataDir: string;
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+let sandboxPort: number;
+
+function sh(cmd: string, args: string[], cwd?: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A CA, a user certificate it signs, and `openssl pkcs12 -export` of both into `out`. */
+function makeP12(dir: string, cn: string, out: string): void {
+  mkdirSync(dir, { recursive: true });
+  sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/DC=org/DC=example/CN=Upload Test CA',
+    '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  sh('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'user.key', '-out', 'user.csr', '-subj', `/DC=org/DC=example/O=OSG Test/CN=${cn}`], dir);
+  writeFileSync(path.join(dir, 'ext.cnf'), 'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n');
+  sh('openssl', ['x509', '-req', '-in', 'user.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'user.pem', '-days', '20', '-extfile', 'ext.cnf'], dir);
+  mkdirSync(path.dirname(out), { recursive: true });
+  sh('openssl', ['pkcs12', '-export', '-in', 'user.pem', '-inkey', 'user.key', '-certfile', 'ca.pem', '-name', cn, '-out', out, '-passout', `pass:${P12_PW}`], dir);
+}
+
+async function axe(p: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page: p }).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`).join('; ')})`);
+}
+
+/** The theme is in and every colour transition has finished. */
+async function themeSettled(mode: 'light' | 'dark'): Promise<void> {
+  await page.waitForFunction((bg) => getComputedStyle(document.body).backgroundColor === bg && document.getAnimations().every((a) => a.playState !== 'running'),
+    mode === 'light' ? 'rgb(245, 247, 250)' : 'rgb(15, 20, 25)');
+}
+
+/** Axe (zero violations) and a screenshot of one state, light then dark, then back to light. */
+async function checkState(state: string): Promise<void> {
+  await themeSettled('light');
+  expect(await axe(page), `${state} (light)`).toEqual([]);
+  await page.screenshot({ path: path.join(shots, `upload-${state}-light.png`), fullPage: true });
+  // A modal dialog hides the app bar from the accessibility tree and covers it: click the toggle directly.
+  await page.locator('button[aria-label="Dark theme"]').dispatchEvent('click');
+  await themeSettled('dark');
+  expect(await axe(page), `${state} (dark)`).toEqual([]);
+  await page.screenshot({ path: path.join(shots, `upload-${state}-dark.png`), fullPage: true });
+  await page.locator('button[aria-label="Light theme"]').dispatchEvent('click');
+  await themeSettled('light');
+}
+
+async function call<T>(name: string, input: unknown): Promise<T> {
+  const env = (await page.evaluate(([n, i]) => (window.onboard as unknown as Record<string, (x: unknown) => Promise<unknown>>)[n](i), [name, input] as const)) as { ok: boolean; value?: T; error?: unknown };
+  if (!env.ok) throw new Error(`${name} failed: ${JSON.stringify(env.error)}`);
+  return env.value as T;
+}
+
+const submitHome = () => path.join(dataDir, 'sandbox', 'submit-host', 'home');
+const globus = () => path.join(submitHome(), '.globus');
+const mode = (p: string) => statSync(p).mode & 0o7777;
+const sandboxFingerprint = () => /(SHA256:[A-Za-z0-9+/]+)/.exec(sh('ssh-keygen', ['-lf', path.join(dataDir, 'sandbox', 'submit-host', 'ssh_host_ed25519_key.pub')]))![1];
+
+beforeAll(async () => {
+  home = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-home-'));
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-data-'));
+  mkdirSync(shots, { recursive: true });
+  const work = path.join(home, 'work');
+  makeP12(path.join(work, 'one'), 'Upload Tester', path.join(home, 'usercred.p12'));
+  makeP12(path.join(work, 'two'), 'Upload Tester Renewed', path.join(home, 'renewed', 'usercred.p12'));
+  rmSync(work, { recursive: true, force: true });
+  app = await startApp({ dataDir, env: { HOME: home, DBUS_SESSION_BUS_ADDRESS: 'disabled:', XDG_DATA_HOME: path.join(home, '.local', 'share'), SSH_AUTH_SOCK: undefined } });
+  browser = await launchChromium();
+  const context = await browser.newContext();
+  page = await context.newPage();
+  await page.goto(app.openUrl);
+  await call('voChoose', { name: 'sandbox' });
+  sandboxPort = (await call<UploadDefaults>('uploadDefaults', {})).sandbox!.port;
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openStep(): Promise<void> {
+  await page.goto(app.openUrl);
+  await page.getByTestId('step-upload').click();
+  await page.getByRole('heading', { name: 'Upload your certificate to the submit host' }).waitFor();
+}
+
+describe('Upload step (browser mode, sandbox submit host)', () => {
+  it('starts on the sandbox submit host with its account, and the usercred.p12 found in the home folder', async () => {
+    await openStep();
+    await page.getByTestId('upload-start').waitFor();
+    expect(await page.getByTestId('host-sandbox-127.0.0.1').isChecked()).toBe(true);
+    expect(await page.getByTestId('upload-host').inputValue()).toBe('127.0.0.1');
+    expect(await page.getByTestId('upload-port').inputValue()).toBe(String(sandboxPort));
+    expect(await page.getByTestId('upload-user').inputValue()).toBe('sandbox');
+    expect(await page.getByTestId('auth-sandbox-account').isChecked()).toBe(true);
+    expect(await page.getByTestId('sandbox-account').textContent()).toContain(path.join(dataDir, 'sandbox', 'submit-host', 'account.json'));
+    expect(await page.getByTestId('upload-p12-path').textContent()).toBe(path.join(home, 'usercred.p12'));
+    // The SSH agent is offered only when one runs (none here).
+    expect(await page.getByTestId('auth-agent').isDisabled()).toBe(true);
+    await checkState('form');
+  });
+
+  it('a missing field is named before anything is sent', async () => {
+    await page.getByTestId('upload-user').fill('');
+    await page.getByTestId('upload-start').click();
+    await page.getByText('Your account name on the submit host').waitFor();
+    expect(await page.getByTestId('upload-running').count()).toBe(0);
+    await page.getByTestId('upload-user').fill('sandbox');
+  });
+
+  it('shows the host key for confirmation (the sandbox key, as ssh-keygen -lf prints it); “No” sends nothing', async () => {
+    await page.getByTestId('upload-p12-password').fill(P12_PW);
+    await page.getByTestId('upload-start').click();
+    const dialog = page.getByTestId('hostkey-dialog');
+    await dialog.waitFor();
+    const fp = sandboxFingerprint();
+    expect((await page.getByTestId('hostkey-fingerprint').textContent())?.trim()).toBe(fp);
+    expect(await dialog.textContent()).toContain('ED25519 key fingerprint (ssh-ed25519)');
+    expect(await page.getByTestId('hostkey-sandbox').textContent()).toContain(`the sandbox’s own key is ${fp} — the same`);
+    // Behind the dialog: no connection open, one bar per file, waiting.
+    expect(await page.getByTestId('upload-overall').textContent()).toContain('Waiting for you to check the host key of 127.0.0.1 (nothing has been sent)');
+    for (const f of ['userkey.pem', 'usercert.pem', 'usercred.p12']) expect(await page.getByTestId(`upload-file-label-${f}`).textContent()).toMatch(new RegExp(`^${f}: waiting`));
+    await checkState('hostkey');
+    await page.getByTestId('hostkey-reject').click();
+    await page.getByTestId('upload-error').waitFor();
+    expect(await page.getByTestId('upload-error').getAttribute('data-code')).toBe('TRANSFER_HOST_KEY_REJECTED');
+    expect(await page.getByTestId('upload-error').textContent()).toContain('nothing was sent');
+    expect(() => statSync(globus())).toThrow();
+  });
+
+  it('“Yes” uploads with a bar per file, then lists ~/.globus and shows the remote openssl output', async () => {
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: string[] };
+      w.seen = [];
+      window.onboard!.on('progress', (e) => {
+        if (e.task.startsWith('upload:')) w.seen.push(`${e.task} ${e.label}`);
+      });
+    });
+    await page.getByTestId('upload-start').click();
+    await page.getByTestId('hostkey-accept').click();
+    await page.getByTestId('upload-result').waitFor();
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    for (const f of ['userkey.pem', 'usercert.pem', 'usercred.p12']) {
+      const mine = seen.filter((s) => s.startsWith(`upload:${f} `));
+      expect(mine.some((s) => s.includes('sending'))).toBe(true);
+      expect(mine.at(-1)).toBe(`upload:${f} ${f}: in place`);
+    }
+    const rows = await page.getByTestId('upload-listing').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows.map((r) => `${r[0]} ${r[3]}`)).toEqual(['-rw-r--r-- usercert.pem', '-r-------- usercred.p12', '-r-------- userkey.pem']);
+    expect(rows.find((r) => r[3] === 'usercred.p12')![1]).toBe(String(statSync(path.join(home, 'usercred.p12')).size));
+    const openssl = (await page.getByTestId('upload-openssl').textContent()) ?? '';
+    expect(openssl).toContain('$ openssl x509 -noout -subject -enddate -in ~/.globus/usercert.pem');
+    expect(openssl).toContain('CN = Upload Tester');
+    expect(openssl).toMatch(/notAfter=/);
+    expect(await page.getByTestId('upload-result-hostkey').textContent()).toContain(`${sandboxFingerprint()} (trusted by you now)`);
+
+    // On the sandbox host's disk: the modes the grid tools require, and a key openssl opens.
+    expect(mode(globus())).toBe(0o700);
+    expect(mode(path.join(globus(), 'usercred.p12'))).toBe(0o400);
+    expect(mode(path.join(globus(), 'usercert.pem'))).toBe(0o644);
+    expect(mode(path.join(globus(), 'userkey.pem'))).toBe(0o400);
+    expect(readFileSync(path.join(globus(), 'usercred.p12')).equals(readFileSync(path.join(home, 'usercred.p12')))).toBe(true);
+    sh('openssl', ['pkey', '-in', path.join(globus(), 'userkey.pem'), '-passin', `pass:${P12_PW}`, '-noout']);
+    expect(() => sh('openssl', ['pkey', '-in', path.join(globus(), 'userkey.pem'), '-passin', 'pass:wrong', '-noout'])).toThrow();
+    expect(sh('openssl', ['x509', '-in', path.join(globus(), 'usercert.pem'), '-noout', '-subject'])).toContain('CN = Upload Tester');
+    await checkState('done');
+    copyFileSync(path.join(shots, 'upload-done-light.png'), path.join(ROOT, 'build', 'screenshots', 'upload.png'));
+    expect(await page.getByTestId('caption-upload').textContent()).toBe('sandbox@127.0.0.1');
+  });
+
+  it('a renewed usercred.p12 uploaded again: the old files are kept as .bak-* and said so', async () => {
+    await page.getByTestId('upload-again').click();
+    await page.getByTestId('upload-other-p12').click();
+    await page.getByTestId('upload-p12-input').fill('~/renewed/usercred.p12');
+    await page.getByTestId('upload-p12-password').fill(P12_PW);
+    await page.getByTestId('upload-start').click();
+    await page.getByTestId('upload-result').waitFor(); // the host is known now: no dialog
+    const backups = (await page.getByTestId('upload-backups').textContent()) ?? '';
+    for (const f of ['userkey.pem', 'usercert.pem', 'usercred.p12']) expect(backups).toMatch(new RegExp(`Your old ${f.replace('.', '\\.')} was kept as ${f.replace('.', '\\.')}\\.bak-\\d{8}T\\d{6}Z`));
+    const names = readdirSync(globus()).sort();
+    expect(names.filter((n) => n.includes('.bak-'))).toHaveLength(3);
+    expect(names.filter((n) => n.includes('osg-upload'))).toEqual([]);
+    expect(readFileSync(path.join(globus(), 'usercred.p12')).equals(readFileSync(path.join(home, 'renewed', 'usercred.p12')))).toBe(true);
+    expect(await page.getByTestId('upload-openssl').textContent()).toContain('CN = Upload Tester Renewed');
+    await checkState('backups');
+  });
+
+  it('a wrong SSH password is told as such', async () => {
+    await page.getByTestId('upload-again').click();
+    await page.getByTestId('auth-password').check();
+    await page.getByTestId('upload-password').fill('not-the-sandbox-password');
+    await page.getByTestId('upload-p12-password').fill(P12_PW);
+    await page.getByTestId('upload-start').click();
+    await page.getByTestId('upload-error').waitFor();
+    expect(await page.getByTestId('upload-error').getAttribute('data-code')).toBe('TRANSFER_AUTH_FAILED');
+    expect(await page.getByTestId('upload-error').textContent()).toContain('did not accept the login for “sandbox”');
+    await expect.poll(() => page.getByTestId('caption-upload').textContent()).toBe('login refused');
+    await checkState('auth-failed');
+  });
+
+  it('a changed host key: the standard warning, nothing sent', async () => {
+    const before = readFileSync(path.join(globus(), 'usercred.p12'));
+    const other = path.join(home, 'other_key');
+    sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+    const pub = readFileSync(`${other}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
+    writeFileSync(path.join(dataDir, 'known_hosts'), `[127.0.0.1]:${sandboxPort} ${pub}\n`);
+    await page.getByTestId('auth-sandbox-account').check();
+    await page.getByTestId('upload-start').click();
+    await page.getByTestId('upload-error').waitFor();
+    expect(await page.getByTestId('upload-error').getAttribute('data-code')).toBe('TRANSFER_HOST_KEY_CHANGED');
+    const warning = (await page.getByTestId('hostkey-changed-warning').textContent()) ?? '';
+    expect(warning).toContain('@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @');
+    expect(warning).toContain(sandboxFingerprint());
+    expect(warning).toContain(`Offending ED25519 key in ${path.join(dataDir, 'known_hosts')}:1`);
+    expect(readFileSync(path.join(globus(), 'usercred.p12')).equals(before)).toBe(true);
+    await checkState('hostkey-changed');
+  });
+
+  it('Cancel while the host waits for an answer', async () => {
+    rmSync(path.join(dataDir, 'known_hosts'));
+    await page.getByTestId('upload-start').click();
+    await page.getByTestId('hostkey-dialog').waitFor();
+    // The Cancel button is behind the modal dialog: cancel the way another window would.
+    const { running } = await call<{ running: { uploadId: string } | null }>('uploadStatus', {});
+    expect(await call('uploadCancel', { uploadId: running!.uploadId })).toEqual({ cancelled: true });
+    await page.getByTestId('upload-cancelled').waitFor();
+    expect(await page.getByTestId('hostkey-dialog').count()).toBe(0);
+    await checkState('cancelled');
+  });
+});
