@@ -237,10 +237,15 @@ describe('Upload step (browser mode, sandbox submit host)', () => {
     await checkState('hostkey-changed');
   });
 
-  it('Cancel while the host waits for an answer', async () => {
+  it('a reloaded window finds the running upload and its question; Cancel while the host waits for an answer', async () => {
     rmSync(path.join(dataDir, 'known_hosts'));
     await page.getByTestId('upload-start').click();
     await page.getByTestId('hostkey-dialog').waitFor();
+    await page.reload();
+    await page.getByTestId('step-upload').waitFor();
+    if ((await page.getByTestId('screen-upload').count()) === 0) await page.getByTestId('step-upload').click();
+    await page.getByTestId('hostkey-dialog').waitFor();
+    expect((await page.getByTestId('hostkey-fingerprint').textContent())?.trim()).toBe(sandboxFingerprint());
     // The Cancel button is behind the modal dialog: cancel the way another window would.
     const { running } = await call<{ running: { uploadId: string } | null }>('uploadStatus', {});
     expect(await call('uploadCancel', { uploadId: running!.uploadId })).toEqual({ cancelled: true });
