@@ -47,12 +47,32 @@ function describe(privateKey: string, file: string): SandboxHostKey {
   return { privateKey, publicLine: `${key.type} ${blob.toString('base64')}`, keyType: keyBlobType(blob), fingerprint: sha256Fingerprint(blob) };
 }
 
+type KeyPairText = { readonly private: string; readonly public: string };
+
+const generateEd25519 = (): KeyPairText => utils.generateKeyPairSync('ed25519', { comment: 'osg-onboard-sandbox' });
+
+/**
+ * A fresh Ed25519 host key that ssh2 itself can read back. ssh2 1.x drops a leading zero byte
+ * of the 32-byte public key when it writes the OpenSSH form (about 1 key in 256), and then
+ * refuses its own output as “Malformed OpenSSH private key”; such a key is thrown away and
+ * another made (bounded: 16 tries, i.e. a chance of 256^-16 of running out).
+ */
+export function generateHostKey(generate: () => KeyPairText = generateEd25519): KeyPairText {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const pair = generate();
+    const parsed = utils.parseKey(pair.private);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (key && !(key instanceof Error) && key.getPublicSSH().length === 51) return pair; // 4+11 type, 4+32 key
+  }
+  throw new OnboardError('SANDBOX_SUBMIT_HOST_FAILED', { detail: 'no readable Ed25519 host key could be made (ssh2 key writer)' });
+}
+
 /** The host key, made on first start and kept. */
 export async function loadOrCreateHostKey(dir: string): Promise<SandboxHostKey> {
   const file = path.join(dir, 'ssh_host_ed25519_key');
   const existing = await readIfExists(file);
   if (existing) return describe(existing, file);
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'osg-onboard-sandbox' });
+  const pair = generateHostKey();
   try {
     await writeFileAtomic(file, pair.private, { mode: 0o600, existing: 'fail' });
   } catch (e) {
