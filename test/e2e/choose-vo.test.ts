@@ -92,6 +92,10 @@ describe('npm start (browser mode) and the Choose VO step', () => {
     await page.getByTestId('vo-sandbox').click();
     await page.getByTestId('vo-details').getByText('OSG Onboard Sandbox').waitFor();
     await page.screenshot({ path: path.join(shots, 'choose-vo-light.png'), fullPage: true });
+    // Reduced motion asked (as every test page does): MUI's transitions are off, so nothing is
+    // scanned or photographed half-way through one.
+    expect(await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches)).toBe(true);
+    expect(await page.getByTestId('choose-vo').evaluate((b) => getComputedStyle(b).transitionProperty)).toBe('none');
     await page.getByTestId('choose-vo').click();
     // The next step is Protect.
     await page.getByTestId('screen-protect').getByRole('heading', { name: 'Protect your private key' }).waitFor();
