@@ -88,6 +88,8 @@ export function createServices(opts: CreateServicesOptions): Services {
   });
   // A request that was waiting for its sponsor when the app stopped is polled again (same key).
   if (context.shell !== 'cli') void request.resumeOnStart();
+  // The CLI (help-desk, scripts) may change the journal while the app runs: the wizard follows.
+  const stopWatchingJournal = context.shell !== 'cli' ? journal.watchOthers() : () => {};
   const register = new RegisterService({ context, journal, vo, sandbox, keys });
   const nextSteps = new NextStepsService({
     homeDir: context.homeDir, journal, keys, now: context.now,
@@ -132,6 +134,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     backup,
     sandbox,
     dispose: async () => {
+      stopWatchingJournal();
       await request.dispose();
       register.close();
       await sandbox?.close();
