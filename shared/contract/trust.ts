@@ -34,15 +34,19 @@ export interface TrustBundleView {
   readonly certificates: readonly TrustCaView[];
 }
 
+/** A target as the UI shows it: a checkbox with its path(s). The trust service's own type too. */
 export interface TrustTargetView {
   readonly id: TrustTargetId;
   readonly label: string;
   readonly description: string;
+  /** Where it writes (files, folders, NSS databases, keychain). */
   readonly paths: readonly string[];
   readonly available: boolean;
+  /** Why it is not available (other OS, program missing…). */
   readonly reason?: string;
   /** Offered as a command for the user to run with sudo; never run by the app. */
   readonly needsRoot: boolean;
+  /** Selected by default in the step. */
   readonly defaultSelected: boolean;
 }
 
@@ -61,6 +65,7 @@ export interface TrustInstallView {
   readonly bundle: string;
   readonly at: string;
   readonly targets: readonly TrustTargetId[];
+  /** True when the install changed something that undo can take back. */
   readonly undoable: boolean;
   readonly undoneAt?: string;
 }
@@ -77,10 +82,13 @@ export interface TrustOverview {
   readonly lastInstall: TrustInstallView | null;
 }
 
+/** One planned or done change, in words (the trust service's own type too). */
 export interface TrustChangeView {
   readonly action: 'add' | 'set-trust' | 'keep' | 'create' | 'remove' | 'restore-trust' | 'skip';
+  /** The CA (display name) it concerns, when it concerns one. */
   readonly ca?: string;
   readonly sha256?: string;
+  /** File, folder or `sql:/…` database. */
   readonly where: string;
   readonly detail?: string;
 }
@@ -112,6 +120,7 @@ export interface TrustTargetResultView {
   readonly target: TrustTargetId;
   readonly status: 'changed' | 'unchanged' | 'failed' | 'needs-root';
   readonly changes: readonly TrustChangeView[];
+  /** Set when `failed` (typed, user-readable). Partial work before a failure is in `changes` and undoable. */
   readonly error?: WireError;
   /** `needs-root`: the command for the user to run. */
   readonly command?: string;

@@ -128,8 +128,10 @@ export interface UploadRunningView {
   readonly question: UploadQuestionView | null;
 }
 
+/** One entry of `~/.globus` on the host after the upload (the transfer service's own type too). */
 export interface UploadListingEntryView {
   readonly name: string;
+  /** Permission bits, e.g. 0o400. */
   readonly mode: number;
   /** `-r--------`, as `ls -l` prints it. */
   readonly modeText: string;
@@ -151,6 +153,18 @@ export interface UploadedFileView {
   readonly backupPath?: string;
 }
 
+/** `openssl x509` run on the host over the uploaded usercert.pem (the transfer service's own type too). */
+export interface UploadOpensslView {
+  /** False when the host has no openssl, or does not allow running commands. */
+  readonly available: boolean;
+  readonly command: string;
+  /** Its output (`subject=…` and `notAfter=…` lines) when it ran. */
+  readonly output?: string;
+  readonly exitCode?: number;
+  /** Why it did not run, in plain words. */
+  readonly reason?: string;
+}
+
 export interface UploadView {
   readonly uploadId: string;
   readonly host: string;
@@ -164,7 +178,7 @@ export interface UploadView {
   readonly files: readonly UploadedFileView[];
   readonly listing: readonly UploadListingEntryView[];
   readonly certificate?: { readonly subject: string; readonly notAfter: string };
-  readonly openssl: { readonly available: boolean; readonly command: string; readonly output?: string; readonly exitCode?: number; readonly reason?: string };
+  readonly openssl: UploadOpensslView;
   readonly p12Path: string;
   /** userkey.pem is protected by the .p12 password (`p12-password`) or its own passphrase. */
   readonly keyPassphrase: 'p12-password' | 'own';

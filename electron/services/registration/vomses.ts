@@ -3,6 +3,7 @@ import path from 'node:path';
 import { OnboardError } from '../../../shared/errors';
 import { formatSlashDn, parseDn } from '../../../shared/dn';
 import type { VoEntry } from '../../../shared/vo';
+import type { RegisterFileView } from '../../../shared/contract/register';
 import { ensureDir, writeFileAtomic } from '../fs/atomic';
 
 /**
@@ -18,11 +19,8 @@ export interface VomsesWriteOptions {
   readonly now?: () => Date;
 }
 
-export interface WrittenFile {
-  readonly path: string;
-  readonly status: 'written' | 'unchanged';
-  readonly backupPath?: string;
-}
+/** A file written (or found identical): the Register step's contract type. */
+export type WrittenFile = RegisterFileView;
 
 function slash(vo: string, file: string, field: string, dn: string): string {
   let out: string;

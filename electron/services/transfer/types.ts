@@ -1,4 +1,5 @@
 /** Public shapes of the transfer service (the Upload step's back end). */
+import type { UploadedFileView, UploadListingEntryView, UploadOpensslView } from '../../../shared/contract/upload';
 
 export interface SubmitHostTarget {
   readonly host: string;
@@ -62,40 +63,14 @@ export interface UploadProgress {
   readonly note?: 'resumed' | 'unchanged';
 }
 
-export type UploadedFileStatus = 'installed' | 'resumed' | 'unchanged';
+export type UploadedFileStatus = UploadedFileView['status'];
 
-export interface UploadedFile {
-  readonly name: string;
-  readonly path: string;
-  readonly mode: number;
-  readonly size: number;
-  readonly sha256: string;
-  readonly status: UploadedFileStatus;
-  /** Where the file that was there before now is (`<name>.bak-<UTC stamp>`). */
-  readonly backupPath?: string;
-}
+/** A file as the transfer service reports it; the Upload step adds `modeText`. */
+export type UploadedFile = Omit<UploadedFileView, 'modeText'>;
 
-export interface RemoteListingEntry {
-  readonly name: string;
-  /** Permission bits, e.g. 0o400. */
-  readonly mode: number;
-  /** `-r--------`, as `ls -l` shows it. */
-  readonly modeText: string;
-  readonly size: number;
-  readonly isDirectory: boolean;
-  readonly mtime: string;
-}
+export type RemoteListingEntry = UploadListingEntryView;
 
-export interface RemoteOpensslCheck {
-  /** False when the host has no openssl, or does not allow running commands. */
-  readonly available: boolean;
-  readonly command: string;
-  /** Its output (`subject=…` and `notAfter=…` lines) when it ran. */
-  readonly output?: string;
-  readonly exitCode?: number;
-  /** Why it did not run, in plain words. */
-  readonly reason?: string;
-}
+export type RemoteOpensslCheck = UploadOpensslView;
 
 export interface UploadResult {
   readonly host: string;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OnboardError } from '../../../shared/errors';
 import { backupStamp, ensureDir, writeFileAtomic } from '../fs/atomic';
+import type { TrustInstallView } from '../../../shared/contract/trust';
 import type { TargetId, TargetResult, UndoEntry } from './types';
 
 /** What an install did, kept in `<dataDir>/trust/installs/<id>.json` so it can be undone later. */
@@ -17,15 +18,8 @@ export interface InstallRecord {
   readonly undone?: { readonly at: string; readonly results: readonly TargetResult[] };
 }
 
-export interface InstallSummary {
-  readonly id: string;
-  readonly bundle: string;
-  readonly at: string;
-  readonly targets: readonly TargetId[];
-  /** True when the install changed something that undo can take back. */
-  readonly undoable: boolean;
-  readonly undoneAt?: string;
-}
+/** An install as the step lists it (the contract's type). */
+export type InstallSummary = TrustInstallView;
 
 const ID_RE = /^\d{8}T\d{6}Z-[0-9a-f]{8}$/;
 

@@ -1,9 +1,9 @@
-import type { WireError } from '../../../shared/errors';
+import type { TrustChangeView, TrustTargetId, TrustTargetPlanView, TrustTargetResultView, TrustTargetView } from '../../../shared/contract/trust';
 import type { CaCertificateInfo, ParsedCa } from './certificate';
 
-/** Every install target, each its own module under targets/. */
-export const TARGET_IDS = ['app', 'x509', 'nss', 'macos-keychain', 'windows-user-root', 'system'] as const;
-export type TargetId = (typeof TARGET_IDS)[number];
+/** Every install target, each its own module under targets/ (the contract's list: the UI offers exactly these). */
+export { TRUST_TARGET_IDS as TARGET_IDS } from '../../../shared/contract/trust';
+export type TargetId = TrustTargetId;
 
 /** A CA certificate as bundle data: PEM, its pinned SHA-256 and where it came from. */
 export interface BundleCertificateData {
@@ -76,41 +76,12 @@ export interface ResolvedBundle {
 }
 
 /** A target as the UI shows it: a checkbox with its path(s). */
-export interface TargetInfo {
-  readonly id: TargetId;
-  readonly label: string;
-  readonly description: string;
-  /** Where it writes (files, folders, NSS databases, keychain). */
-  readonly paths: readonly string[];
-  readonly available: boolean;
-  /** Why it is not available (other OS, program missing…). */
-  readonly reason?: string;
-  /** Installing there needs root: offered as a command, never run by us. */
-  readonly needsRoot: boolean;
-  /** Selected by default in the step. */
-  readonly defaultSelected: boolean;
-}
+export type TargetInfo = TrustTargetView;
 
 /** One planned or done change, in words and as the equivalent shell command. */
-export interface Change {
-  readonly action: 'add' | 'set-trust' | 'keep' | 'create' | 'remove' | 'restore-trust' | 'skip';
-  /** The CA (display name) it concerns, when it concerns one. */
-  readonly ca?: string;
-  readonly sha256?: string;
-  /** File, folder or `sql:/…` database. */
-  readonly where: string;
-  readonly detail?: string;
-}
+export type Change = TrustChangeView;
 
-export interface TargetPlan {
-  readonly target: TargetId;
-  readonly available: boolean;
-  readonly reason?: string;
-  readonly changes: readonly Change[];
-  /** Equivalent shell commands ("show the commands"); each a ready-to-paste line. */
-  readonly commands: readonly string[];
-  readonly notes: readonly string[];
-}
+export type TargetPlan = TrustTargetPlanView;
 
 /** What to remember so an install can be undone exactly. */
 export type UndoEntry =
@@ -125,18 +96,10 @@ export type UndoEntry =
   /** A system-wide anchor we only offered (the user runs the command as root). */
   | { readonly kind: 'system-anchor-offered'; readonly path: string; readonly sha256: string; readonly refresh: readonly string[] };
 
-export type TargetStatus = 'changed' | 'unchanged' | 'failed' | 'needs-root';
+export type TargetStatus = TrustTargetResultView['status'];
 
-export interface TargetResult {
-  readonly target: TargetId;
-  readonly status: TargetStatus;
-  readonly changes: readonly Change[];
-  /** Set when `failed` (typed, user-readable). Partial work before a failure is in `changes` and undoable. */
-  readonly error?: WireError;
-  /** Set when `needs-root`: the command for the user to run. */
-  readonly command?: string;
-  readonly notes: readonly string[];
-}
+/** A target's result as the service reports it; the step adds `dbs` (one line per browser database). */
+export type TargetResult = Omit<TrustTargetResultView, 'dbs'>;
 
 /** Internal: a target's result plus what to remember for undo. */
 export interface TargetOutcome extends TargetResult {
@@ -150,12 +113,7 @@ export interface InstallReport {
   readonly results: readonly TargetResult[];
 }
 
-export interface UndoReport {
-  readonly installId: string;
-  readonly bundle: string;
-  readonly at: string;
-  readonly results: readonly TargetResult[];
-}
+export type UndoReport = InstallReport;
 
 export interface TrustProgress {
   readonly installId: string;
