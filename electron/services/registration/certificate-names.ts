@@ -1,5 +1,5 @@
-import forge from 'node-forge';
-import { DN_ATTRIBUTE_OIDS, formatSlashDn, type Dn, type DnAttribute } from '../../../shared/dn';
+import { attributeTypeOf, formatSlashDn, type Dn, type DnAttribute } from '../../../shared/dn';
+import { TAG, children, content, decodeOidBytes, readTlv, type Tlv } from '../pki/der';
 
 /**
  * Subject and issuer names read straight from a certificate's DER, in the grid slash form
@@ -8,49 +8,38 @@ import { DN_ATTRIBUTE_OIDS, formatSlashDn, type Dn, type DnAttribute } from '../
  * them; Node's X509Certificate.subject is an escaped display string).
  */
 
-const NAME_BY_OID: Record<string, string> = Object.fromEntries(
-  Object.entries(DN_ATTRIBUTE_OIDS).map(([name, oid]) => [oid, name === 'EMAILADDRESS' ? 'emailAddress' : name]),
-);
-
-const T = forge.asn1.Type;
-
-function decodeString(tag: number, bytes: string): string {
-  const buf = Buffer.from(bytes, 'binary');
-  if (tag === T.BMPSTRING) {
+/** Leniently, as VOMS-Admin shows names: a badly encoded value is shown as best it can, never refused. */
+function decodeString(tag: number, buf: Buffer): string {
+  if (tag === TAG.BMP_STRING) {
     let s = '';
     for (let i = 0; i + 1 < buf.length; i += 2) s += String.fromCharCode(buf.readUInt16BE(i));
     return s;
   }
-  if (tag === 28 /* UniversalString */) {
+  if (tag === TAG.UNIVERSAL_STRING) {
     let s = '';
     for (let i = 0; i + 3 < buf.length; i += 4) s += String.fromCodePoint(buf.readUInt32BE(i));
     return s;
   }
   // UTF8String; Printable/IA5/T61 are ASCII in practice, and UTF-8 decoding keeps ASCII as is.
-  return tag === T.UTF8 ? buf.toString('utf8') : buf.toString('latin1');
+  return tag === TAG.UTF8_STRING ? buf.toString('utf8') : buf.toString('latin1');
 }
 
-function nameFromAsn1(name: forge.asn1.Asn1): Dn {
-  const rdns: DnAttribute[][] = [];
-  for (const set of name.value as forge.asn1.Asn1[]) {
-    const rdn: DnAttribute[] = [];
-    for (const atv of set.value as forge.asn1.Asn1[]) {
-      const [oidNode, valueNode] = atv.value as forge.asn1.Asn1[];
-      const oid = forge.asn1.derToOid(oidNode.value as string);
-      rdn.push({ type: NAME_BY_OID[oid] ?? oid, value: decodeString(valueNode.type, valueNode.value as string) });
-    }
-    rdns.push(rdn);
-  }
-  return rdns;
+function nameFromDer(name: Tlv): Dn {
+  return children(name).map((set) =>
+    children(set).map((atv): DnAttribute => {
+      const [oidNode, valueNode] = children(atv);
+      return { type: attributeTypeOf(decodeOidBytes(content(oidNode))), value: decodeString(valueNode.tag, content(valueNode)) };
+    }),
+  );
 }
 
-function toDer(cert: string | Uint8Array): string {
+function toDer(cert: string | Uint8Array): Uint8Array {
   if (typeof cert === 'string') {
     const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(cert);
     if (!m) throw new Error('no PEM certificate found');
-    return Buffer.from(m[1].replace(/\s+/g, ''), 'base64').toString('binary');
+    return Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
   }
-  return Buffer.from(cert).toString('binary');
+  return cert;
 }
 
 export interface CertificateNames {
@@ -60,14 +49,14 @@ export interface CertificateNames {
 
 /** Subject and issuer of a certificate (PEM: the first certificate; or DER bytes) in slash form. */
 export function certificateNames(cert: string | Uint8Array): CertificateNames {
-  const asn1 = forge.asn1.fromDer(toDer(cert), { strict: false, parseAllBytes: false } as never);
-  const tbs = (asn1.value as forge.asn1.Asn1[])[0];
-  const fields = tbs.value as forge.asn1.Asn1[];
+  // Bytes after the certificate (a PEM's next block decoded along) are not read.
+  const [tbs] = children(readTlv(toDer(cert)));
+  const fields = children(tbs);
   // tbsCertificate: [0] version (optional, explicit tag), serial, signature, issuer, validity, subject, …
-  const offset = fields[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+  const offset = (fields[0].tag & 0xc0) === 0x80 ? 1 : 0;
   return {
-    issuer: formatSlashDn(nameFromAsn1(fields[offset + 2])),
-    subject: formatSlashDn(nameFromAsn1(fields[offset + 4])),
+    issuer: formatSlashDn(nameFromDer(fields[offset + 2])),
+    subject: formatSlashDn(nameFromDer(fields[offset + 4])),
   };
 }
 

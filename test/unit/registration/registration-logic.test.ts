@@ -26,7 +26,31 @@ svfZgW1ShV0G8IjXs+VP4MWCFJ1RT+8v6jWrkg==
 -----END CERTIFICATE-----
 `;
 
+// Made by: openssl req -x509 -utf8 with string_mask=default (O= a T61String, CN= a BMPString), as older CAs encode names.
+const BMP_T61 = `-----BEGIN CERTIFICATE-----
+MIIB0zCCAXkCFHKR3lQF4/Srjb9fXgunAedIyHotMAoGCCqGSM49BAMCMGwxEzAR
+BgoJkiaJk/IsZAEZFgNvcmcxFDASBgNVBAoUC1VuaXZlcnNpdOR0MSkwEAYKCZIm
+iZPyLGQBARMCeDEwFQYDVQQDHg4ASgD2AG4AcwAgZeVnLDEUMBIGCSqGSIb3DQEJ
+ARYFYUBiLmMwHhcNMjYxMTI0MTkyMTQ3WhcNMjYxMTI2MTkyMTQ3WjBsMRMwEQYK
+CZImiZPyLGQBGRYDb3JnMRQwEgYDVQQKFAtVbml2ZXJzaXTkdDEpMBAGCgmSJomT
+8ixkAQETAngxMBUGA1UEAx4OAEoA9gBuAHMAIGXlZywxFDASBgkqhkiG9w0BCQEW
+BWFAYi5jMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE/34oYNUNMIz4sRolW2oH
+s+7tlgVdrddeWhJLhqmyiwf8Ym4UfnaxbRZnc69aTm4yKEBu5eqIsxdbRg2ojXcA
+wjAKBggqhkjOPQQDAgNIADBFAiEA3DXAdQEaQzOjvD4HMACzVPaZSD7ra+p+Povn
+b0/9pIkCIBczobS9cskxUUR49ogutwYqgfCmT7/ZO01B//JVAO7W
+-----END CERTIFICATE-----
+`;
+
 describe('certificateNames', () => {
+  it('reads BMPString and T61String values (a version-1 certificate, given as DER bytes)', () => {
+    const der = Buffer.from(BMP_T61.split('-----')[2].replace(/\s+/g, ''), 'base64');
+    // As `openssl x509 -nameopt compat,utf8` prints it: DC=org, O=Universität, UID=x1 + CN=Jöns 日本, emailAddress=a@b.c
+    expect(certificateNames(der).subject).toBe('/DC=org/O=Universität/UID=x1+CN=Jöns 日本/emailAddress=a@b.c');
+    expect(certificateNames(new Uint8Array(der))).toEqual(certificateNames(BMP_T61));
+  });
+  it('says when a text holds no certificate', () => {
+    expect(() => certificateNames('no certificate here')).toThrow('no PEM certificate found');
+  });
   it('reads order, multi-valued RDNs and UTF-8 exactly, in slash form', () => {
     const n = certificateNames(MULTI_VALUED_UTF8);
     // DER sorts the members of a SET OF: UID comes first here, as `openssl x509 -nameopt compat` prints it.
