@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import Stepper from '@mui/material/Stepper';
 import Step from '@mui/material/Step';
 import StepButton from '@mui/material/StepButton';
@@ -8,6 +8,7 @@ import useMediaQuery from '@mui/material/useMediaQuery';
 import { STEPS, type StepId } from '../../shared/steps';
 import type { AppInfo, VoChoice } from '../../shared/contract';
 import { useApi } from './api/context';
+import { useJournalRefresh } from './api/use-journal-refresh';
 import { stepScreens } from './steps';
 import { StepUnavailable } from './components/step-unavailable';
 
@@ -30,10 +31,7 @@ export function Wizard({ info: initial }: { info: AppInfo }) {
     api.voCurrent({}).then(setVo, () => setVo(null));
   }, [api]);
 
-  useEffect(() => {
-    refresh();
-    return api.on('journalChanged', refresh);
-  }, [api, refresh]);
+  useJournalRefresh(refresh);
 
   const goTo = useCallback((id: StepId) => {
     refresh();

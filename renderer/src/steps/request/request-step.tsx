@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -9,6 +9,7 @@ import type { RequestStatusView } from '../../../../shared/contract';
 import { OnboardApiError } from '../../../../shared/contract/client';
 import type { StepProps } from '../index';
 import { useApi } from '../../api/context';
+import { useJournalRefresh, useLive } from '../../api/use-journal-refresh';
 import { useProgress } from '../../api/use-progress';
 import { ErrorAlert } from '../../components/error-alert';
 import { ProgressPanel } from '../../components/progress-panel';
@@ -44,7 +45,7 @@ export function RequestStep({ vo, goTo }: StepProps) {
   const [lastValues, setLastValues] = useState<Partial<RequestFormValues>>({});
   const [formKey, setFormKey] = useState(0);
   const keygen = useProgress('keygen');
-  const live = useRef(true);
+  const live = useLive();
 
   const refresh = useCallback(async () => {
     try {
@@ -55,17 +56,8 @@ export function RequestStep({ vo, goTo }: StepProps) {
       if (live.current) setLoadError(e);
       return undefined;
     }
-  }, [api]);
-
-  useEffect(() => {
-    live.current = true;
-    void refresh();
-    const off = api.on('journalChanged', () => void refresh());
-    return () => {
-      live.current = false;
-      off();
-    };
-  }, [api, refresh]);
+  }, [api, live]);
+  useJournalRefresh(refresh);
 
   const start = async (v: RequestFormValues, policySha256: string) => {
     setBusy(true);
