@@ -10,7 +10,7 @@ import { promises as fsp } from 'node:fs';
 import { OnboardError, isOnboardError } from '../../../shared/errors';
 import {
   PROXY_DEFAULT_HOURS, PROXY_KEY_SIZES, PROXY_MAX_HOURS,
-  type NextStepsOverview, type ProxyReport, type ProxySourceView, type VerificationView,
+  type NextStepsOverview, type ProxyReport, type ProxySourceView,
 } from '../../../shared/contract/next-steps';
 import type { VoEntry } from '../../../shared/vo';
 import type { CredentialRecord, CredentialStore } from '../credential/store';
@@ -18,9 +18,9 @@ import type { Journal } from '../journal/journal';
 import { readRequestSection } from '../request/request-state';
 import {
   ProxyService, certificatesFromPem, createProxy, defaultProxyPath, defaultTrustDir, defaultUserCredentialPaths,
-  keyNeedsPassphrase, readProxyFile, verifyChain, inspectProxy, writeProxyFile,
+  keyNeedsPassphrase, readProxyFile, inspectProxy, writeProxyFile,
 } from '../proxy';
-import { fileMode, toInfoView, toVerificationView } from './proxy-views';
+import { fileMode, toInfoView, verifyToView } from './proxy-views';
 import { testJobCommands } from './test-job';
 
 /** How the stored credential's key is opened (the Request step's KeyProtection fits). */
@@ -143,20 +143,10 @@ export class NextStepsService {
     return { step: 'request', reason: 'You have no certificate yet: request one first (or put your usercert.pem and userkey.pem in ~/.globus).' };
   }
 
-  /** Verification against the trusted CA folder; a missing folder is a reason, not a crash. */
-  private async verifyText(text: string, trustDir: string): Promise<VerificationView> {
-    try {
-      return toVerificationView(await verifyChain({ chain: text, trust: trustDir, now: this.o.now() }), trustDir);
-    } catch (e) {
-      if (!isOnboardError(e)) throw e;
-      return { valid: false, trustDir, errors: [{ code: e.code, message: `${e.message} ${e.hint}` }], warnings: [], path: [], identityReasons: [] };
-    }
-  }
-
   private async report(file: string, extra: { shortened?: boolean } = {}): Promise<ProxyReport> {
     const { text } = await readProxyFile(file);
     const info = toInfoView(inspectProxy(text, { path: file, now: this.o.now() }));
-    return { file, mode: await fileMode(file), info, verification: await this.verifyText(text, await this.trustDir()), ...extra };
+    return { file, mode: await fileMode(file), info, verification: await verifyToView(text, await this.trustDir(), this.o.now()), ...extra };
   }
 
   async overview(): Promise<NextStepsOverview> {

@@ -4,7 +4,8 @@
  * field, never spread from the library's objects.
  */
 import { promises as fsp } from 'node:fs';
-import { formatProxyInfo, type ProxyInfo, type RobotCheck, type VerifyResult } from '../proxy';
+import { isOnboardError } from '../../../shared/errors';
+import { formatProxyInfo, verifyChain, type ProxyInfo, type RobotCheck, type VerifyResult } from '../proxy';
 import type { ProxyInfoView, RobotCheckView, VerificationView } from '../../../shared/contract/next-steps';
 
 export function toInfoView(info: ProxyInfo): ProxyInfoView {
@@ -58,6 +59,16 @@ export function toVerificationView(v: VerifyResult, trustDir: string): Verificat
     pusp: v.pusp ? { userLabel: v.pusp.userLabel, subject: v.pusp.subject } : undefined,
     robot: v.robot ? toRobotView(v.robot) : undefined,
   };
+}
+
+/** Verification against the trusted CA folder; a typed failure (e.g. a missing folder) is a reason in the view, not a crash. */
+export async function verifyToView(text: string, trustDir: string, now: Date): Promise<VerificationView> {
+  try {
+    return toVerificationView(await verifyChain({ chain: text, trust: trustDir, now }), trustDir);
+  } catch (e) {
+    if (!isOnboardError(e)) throw e;
+    return { valid: false, trustDir, errors: [{ code: e.code, message: `${e.message} ${e.hint}` }], warnings: [], path: [], identityReasons: [] };
+  }
 }
 
 /** `0600`-style mode of a file, or undefined when it cannot be read (Windows: not meaningful). */

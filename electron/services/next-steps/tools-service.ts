@@ -9,11 +9,10 @@ import path from 'node:path';
 import { OnboardError, isOnboardError } from '../../../shared/errors';
 import { containsPrivateKey } from '../../../shared/private-key-blocks';
 import type { PuspDefaults, PuspMadeView, ToolsInspectResult } from '../../../shared/contract/tools';
-import type { VerificationView } from '../../../shared/contract/next-steps';
 import type { SecretStore } from '../keychain/secret-store';
 import { KeytarSecretStore } from '../keychain/keytar-store';
-import { ProxyService, checkRobotCertificate, defaultTrustDir, inspectProxy, readProxyFile, toCertificate, verifyChain } from '../proxy';
-import { fileMode, toInfoView, toRobotView, toVerificationView } from './proxy-views';
+import { ProxyService, checkRobotCertificate, defaultTrustDir, inspectProxy, readProxyFile, toCertificate } from '../proxy';
+import { fileMode, toInfoView, toRobotView, verifyToView } from './proxy-views';
 
 export interface ToolsOptions {
   readonly homeDir: string;
@@ -53,21 +52,12 @@ export class ToolsService {
     return path.resolve(full);
   }
 
-  private async verify(text: string, trustDir: string): Promise<VerificationView> {
-    try {
-      return toVerificationView(await verifyChain({ chain: text, trust: trustDir, now: this.o.now() }), trustDir);
-    } catch (e) {
-      if (!isOnboardError(e)) throw e;
-      return { valid: false, trustDir, errors: [{ code: e.code, message: `${e.message} ${e.hint}` }], warnings: [], path: [], identityReasons: [] };
-    }
-  }
-
   /** A dropped file's certificates: voms-proxy-info --all's view and the verifier's answer. */
   async inspect(text: string, name = 'the dropped file'): Promise<ToolsInspectResult> {
     // The contract refuses this already; a second check here keeps the service safe for other callers.
     if (containsPrivateKey(text)) throw new OnboardError('INVALID_INPUT', { field: 'text', detail: 'must not contain a private key: only certificates may be sent for inspection' });
     const info = toInfoView(inspectProxy(text, { path: name, now: this.o.now() }));
-    return { name, info, verification: await this.verify(text, await this.trustDir()) };
+    return { name, info, verification: await verifyToView(text, await this.trustDir(), this.o.now()) };
   }
 
   async defaults(): Promise<PuspDefaults> {
@@ -134,7 +124,7 @@ export class ToolsService {
       robot: toRobotView(made.robot),
       forced: !made.robot.robot,
       info: toInfoView(inspectProxy(text, { path: made.file, now: this.o.now() })),
-      verification: await this.verify(text, await this.trustDir()),
+      verification: await verifyToView(text, await this.trustDir(), this.o.now()),
     };
   }
 }
