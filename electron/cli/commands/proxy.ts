@@ -1,8 +1,9 @@
-// `osg-onboard proxy init|info|verify` and `pusp create`. Only node:util and the CLI helpers are
-// loaded up front; each command imports the service files it needs, so `proxy init` starts lean
-// (no zod, no node-forge: Node's crypto and the proxy folder's small DER writer).
+// `osg-onboard proxy init|info|verify` and `pusp create`. Only node:util, the CLI helpers and the
+// proxy key generator are loaded up front; each command imports the service files it needs, so
+// `proxy init` starts lean (no zod, no node-forge: Node's crypto and the proxy folder's DER writer).
 import { parseArgs } from 'node:util';
 import { OnboardError } from '../../../shared/errors';
+import { generateProxyKey } from '../../services/proxy/proxy-key';
 import { printJson, readPassword, reportError, type CliIo } from '../io';
 
 function positiveNumber(raw: string | undefined, field: string, fallback: number): number {
@@ -37,7 +38,12 @@ export async function proxyInit(io: CliIo): Promise<number> {
   try {
     const hours = positiveNumber(values.hours, '--hours', 12);
     const bits = bitsOption(values.bits);
-    const [{ createProxy, generateProxyKeySync }, { loadUserCredential, endEntityOf }, files] = await Promise.all([
+    // The RSA key is most of the run: start it now on the thread pool, while this thread loads the
+    // services, reads the credential and asks for the pass phrase. If any of that fails the key is
+    // dropped unused (the process only exits once its generation ends).
+    const pendingKey = generateProxyKey(bits);
+    pendingKey.catch(() => undefined); // awaited below; not an unhandled rejection when we fail first
+    const [{ createProxy }, { loadUserCredential, endEntityOf }, files] = await Promise.all([
       import('../../services/proxy/make-proxy'),
       import('../../services/proxy/cert-input'),
       import('../../services/proxy/proxy-file'),
@@ -52,10 +58,9 @@ export async function proxyInit(io: CliIo): Promise<number> {
       passphrase: () => readPassword(io, 'Enter GRID pass phrase for this identity: ', values.pwstdin ?? false),
     });
     const out = values.out ?? files.defaultProxyPath(io.env);
-    // Generated on this thread once the user's key is unlocked: faster here than the thread pool.
-    const proxyKey = generateProxyKeySync(bits);
-    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours, limited: values.limited, proxyKey });
-    await files.writeProxyFile(out, proxy.pem);
+    const policy = files.proxyFileWritePolicy(out); // never rejects
+    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours, limited: values.limited, proxyKey: pendingKey });
+    await files.writeProxyFile(out, proxy.pem, policy);
     const identity = endEntityOf([cred.certificate, ...cred.chain]).subjectDn;
     if (json) {
       printJson(io, { file: out, subject: proxy.subject, identity, notAfter: proxy.notAfter.toISOString(), policy: proxy.policy, shortened: proxy.shortened });

@@ -82,12 +82,20 @@ async function isReplaceableProxy(file: string): Promise<boolean> {
 }
 
 /**
- * Writes a proxy file atomically with mode 0600. An existing proxy is replaced (as
- * grid-proxy-init does); anything else at that path (a user key given as --out by mistake)
- * is kept as `<name>.bak-<stamp>` — never lost.
+ * What writing a proxy to `file` does to what is there: an existing proxy is replaced (as
+ * grid-proxy-init does); anything else (a user key given as --out by mistake) is kept as a backup.
  */
-export async function writeProxyFile(file: string, pem: string): Promise<{ path: string; backupPath?: string }> {
-  const existing = (await isReplaceableProxy(file)) ? 'replace' : 'backup';
+export async function proxyFileWritePolicy(file: string): Promise<'replace' | 'backup'> {
+  return (await isReplaceableProxy(file)) ? 'replace' : 'backup';
+}
+
+/**
+ * Writes a proxy file atomically with mode 0600. An existing proxy is replaced; anything else at
+ * that path is kept as `<name>.bak-<stamp>` — never lost. `policy` is proxyFileWritePolicy(file),
+ * when the caller looked while doing something else (the CLI does, while the proxy key is made).
+ */
+export async function writeProxyFile(file: string, pem: string, policy?: Promise<'replace' | 'backup'>): Promise<{ path: string; backupPath?: string }> {
+  const existing = await (policy ?? proxyFileWritePolicy(file));
   try {
     return await writeFileAtomic(file, pem, { mode: 0o600, existing });
   } catch (e) {

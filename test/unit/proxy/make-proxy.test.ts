@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { createProxy, BACKDATE_MS } from '../../../electron/services/proxy/make-proxy';
 import { findExtension, keyUsage, lastCn, OID, proxyCertInfo } from '../../../electron/services/proxy/cert';
 import { loadUserCredential, readPrivateKey } from '../../../electron/services/proxy/cert-input';
@@ -106,6 +106,19 @@ describe('createProxy', () => {
     await expect(createProxy({ issuerCert: pki.user.cert, issuerKey: pki.user.key, bits: 1024 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(make(pki.user, { hours: -1 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(createProxy({ issuerCert: 'not a certificate', issuerKey: pki.user.key })).rejects.toMatchObject({ code: 'PROXY_CERT_UNREADABLE' });
+  });
+
+  it('takes a proxy key still being made (the CLI starts it first): checks the issuer meanwhile, uses exactly that key', async () => {
+    let release!: (k: ReturnType<typeof testKey>) => void;
+    const pending = new Promise<ReturnType<typeof testKey>>((r) => (release = r));
+    // An issuer error comes out while the key is still pending (never resolved here).
+    await expect(make(pki.root, { proxyKey: pending })).rejects.toMatchObject({ code: 'PROXY_ISSUER_CANNOT_SIGN' });
+    const made = make(pki.user, { proxyKey: pending });
+    release(testKey(6));
+    const p = await made;
+    expect(p.certificate.spki.equals(createPublicKey(testKey(6)).export({ type: 'spki', format: 'der' }))).toBe(true);
+    // A key that fails to generate is the caller's error, not a proxy.
+    await expect(make(pki.user, { proxyKey: Promise.reject(new Error('keygen failed')) })).rejects.toThrow('keygen failed');
   });
 });
 

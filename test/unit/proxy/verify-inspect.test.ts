@@ -7,7 +7,7 @@ import { createPusp } from '../../../electron/services/proxy/pusp';
 import { verifyChain, puspIdentity } from '../../../electron/services/proxy/verify';
 import { makeTrustStore, parseSigningPolicy, signingPolicyMatches, loadTrustDir } from '../../../electron/services/proxy/trust-dir';
 import { formatProxyInfo, formatTimeleft, inspectProxy } from '../../../electron/services/proxy/inspect';
-import { defaultProxyPath, parseProxyFile, readProxyFile, writeProxyFile } from '../../../electron/services/proxy/proxy-file';
+import { defaultProxyPath, parseProxyFile, proxyFileWritePolicy, readProxyFile, writeProxyFile } from '../../../electron/services/proxy/proxy-file';
 import { pemEncode } from '../../../electron/services/proxy/pem';
 import { testKey, testPki } from './fixtures';
 
@@ -115,5 +115,21 @@ describe('proxy files', () => {
     expect(readFileSync(r2.backupPath!, 'utf8')).toBe('precious');
     expect(readdirSync(dir).filter((f) => f.startsWith('userkey.pem.bak-'))).toHaveLength(1);
     await expect(readProxyFile(path.join(dir, 'none'))).rejects.toMatchObject({ code: 'PROXY_FILE_NOT_FOUND' });
+  });
+
+  it('decides replace-or-backup before writing when asked (the CLI looks while the key is made)', async () => {
+    const p = await createProxy({ issuerCert: pki.user.cert, issuerKey: pki.user.key, proxyKey: testKey(4) });
+    const file = path.join(dir, 'x509up_u2');
+    expect(await proxyFileWritePolicy(file)).toBe('backup'); // nothing there: nothing to back up either
+    await writeProxyFile(file, p.pem, proxyFileWritePolicy(file));
+    expect(await proxyFileWritePolicy(file)).toBe('replace');
+    const r = await writeProxyFile(file, p.pem, proxyFileWritePolicy(file));
+    expect(r.backupPath).toBeUndefined();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const cert = path.join(dir, 'usercert.pem');
+    writeFileSync(cert, pemEncode('CERTIFICATE', pki.user.cert.der)); // a certificate, not a proxy: kept
+    expect(await proxyFileWritePolicy(cert)).toBe('backup');
+    const r2 = await writeProxyFile(cert, p.pem, proxyFileWritePolicy(cert));
+    expect(readFileSync(r2.backupPath!, 'utf8')).toContain('BEGIN CERTIFICATE');
   });
 });
