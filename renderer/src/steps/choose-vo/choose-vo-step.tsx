@@ -114,7 +114,7 @@ export function ChooseVoStep({ vo: current, goTo }: StepProps) {
               No VO matches “{query}”. Check the spelling, or add your VO with “Custom VO”.
             </Alert>
           ) : (
-            <List component="div" aria-label="Virtual Organizations" data-testid="vo-list" sx={{ maxHeight: 460, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 2, py: 0 }}>
+            <List component="div" role="group" aria-label="Virtual Organizations" data-testid="vo-list" sx={{ maxHeight: 460, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 2, py: 0 }}>
               {vos.map((v) => (
                 <ListItemButton
                   key={v.name}

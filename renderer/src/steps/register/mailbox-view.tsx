@@ -68,7 +68,7 @@ export function MailboxView({ emailAddress, busy, onConfirm }: { emailAddress?: 
             {mails === null ? null : mails.length === 0 ? (
               <Alert severity="info">No e-mail yet. It usually comes within seconds.</Alert>
             ) : (
-              <List component="div" aria-label="E-mails in the sandbox mailbox" data-testid="mail-list"
+              <List component="div" role="group" aria-label="E-mails in the sandbox mailbox" data-testid="mail-list"
                 sx={{ border: 1, borderColor: 'divider', borderRadius: 2, py: 0, maxHeight: 320, overflow: 'auto' }}>
                 {mails.map((m) => (
                   <ListItemButton key={m.id} divider selected={open?.id === m.id} aria-pressed={open?.id === m.id} onClick={() => void show(m.id)} data-testid={`mail-${m.id}`}>
