@@ -5,7 +5,7 @@ import Typography from '@mui/material/Typography';
 import Stack from '@mui/material/Stack';
 import Box from '@mui/material/Box';
 import type { CommandBlock } from '../../../../shared/contract';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../components/copy-button';
 import { mono } from './facts';
 
 /** "The next steps are to run a test job, and then real jobs": the commands, each block copyable. */
@@ -23,7 +23,7 @@ export function WhatNext({ blocks }: { blocks: readonly CommandBlock[] }) {
             <Box key={b.id} data-testid={`commands-${b.id}`}>
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 0.5 }}>
                 <Typography variant="subtitle1" component="h4" sx={{ fontWeight: 600, flexGrow: 1 }}>{b.title}</Typography>
-                <CopyButton text={b.commands} what={`the commands: ${b.title}`} testId={`copy-${b.id}`} />
+                <CopyButton variant="labelled" text={b.commands} what={`the commands: ${b.title}`} testId={`copy-${b.id}`} />
               </Stack>
               <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>{b.description}</Typography>
               <Box component="pre" data-testid={`commands-text-${b.id}`} tabIndex={0} aria-label={`Commands: ${b.title}`}

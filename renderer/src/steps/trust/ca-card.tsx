@@ -5,7 +5,7 @@ import Stack from '@mui/material/Stack';
 import Chip from '@mui/material/Chip';
 import Box from '@mui/material/Box';
 import type { TrustCaView } from '../../../../shared/contract';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../components/copy-button';
 
 const day = (iso: string) => iso.slice(0, 10);
 
@@ -44,7 +44,7 @@ export function CaCard({ ca, now = new Date() }: { ca: TrustCaView; now?: Date }
               <Box component="code" data-testid="ca-fingerprint" sx={{ fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: '0.78rem', wordBreak: 'break-all', flex: 1 }}>
                 {ca.sha256}
               </Box>
-              <CopyButton text={ca.sha256} label={`Copy the SHA-256 fingerprint of ${ca.name}`} />
+              <CopyButton variant="icon" text={ca.sha256} what={`the SHA-256 fingerprint of ${ca.name}`} />
             </Box>
           </Row>
           <Row term="Grid file">

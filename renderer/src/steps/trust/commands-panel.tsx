@@ -7,7 +7,7 @@ import Stack from '@mui/material/Stack';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import TerminalIcon from '@mui/icons-material/Terminal';
 import type { TrustTargetId, TrustTargetPlanView } from '../../../../shared/contract';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../components/copy-button';
 import { mono } from './target-picker';
 
 /** For experts: the shell commands equivalent to "Install" for the chosen targets (from trustPlan). */
@@ -38,7 +38,7 @@ export function CommandsPanel({ plans, order, labels, loading }: {
             {all && (
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                 <Typography variant="body2">All of them:</Typography>
-                <CopyButton text={all} label="Copy all the commands" testId="copy-all-commands" />
+                <CopyButton variant="icon" text={all} what="all the commands" testId="copy-all-commands" />
               </Stack>
             )}
             {shown.map((p) => (

@@ -9,7 +9,7 @@ import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import ErrorIcon from '@mui/icons-material/Error';
 import AdminPanelSettingsIcon from '@mui/icons-material/AdminPanelSettings';
 import type { TrustDbResult, TrustTargetId, TrustTargetResultView } from '../../../../shared/contract';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../components/copy-button';
 import { mono } from './target-picker';
 
 export interface LiveState {
@@ -88,7 +88,7 @@ export function RunResults({ kind, order, labels, live, results }: {
                 {r.command && (
                   <Box sx={{ display: 'flex', alignItems: 'flex-start', gap: 0.5, p: 1, borderRadius: 1, bgcolor: 'action.hover', mb: 0.5 }}>
                     <Box component="pre" sx={{ ...mono, m: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all', flex: 1 }}>{r.command}</Box>
-                    <CopyButton text={r.command} label={`Copy the command for ${labels.get(id) ?? id}`} />
+                    <CopyButton variant="icon" text={r.command} what={`the command for ${labels.get(id) ?? id}`} />
                   </Box>
                 )}
                 {r.dbs && r.dbs.length > 0 && (

@@ -7,7 +7,7 @@ import TextField from '@mui/material/TextField';
 import Chip from '@mui/material/Chip';
 import Alert from '@mui/material/Alert';
 import type { TrustNssDbView, TrustTargetId, TrustTargetPlanView, TrustTargetView } from '../../../../shared/contract';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../components/copy-button';
 
 export const mono = { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: '0.8rem' } as const;
 
@@ -30,12 +30,12 @@ interface Props {
   readonly disabled: boolean;
 }
 
-function Commands({ lines, label }: { lines: readonly string[]; label: string }) {
+function Commands({ lines, what }: { lines: readonly string[]; what: string }) {
   const text = lines.join('\n');
   return (
     <Box sx={{ display: 'flex', alignItems: 'flex-start', gap: 0.5, mt: 1, p: 1, borderRadius: 1, bgcolor: 'action.hover' }}>
       <Box component="pre" sx={{ ...mono, m: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all', flex: 1 }}>{text}</Box>
-      <CopyButton text={text} label={label} />
+      <CopyButton variant="icon" text={text} what={what} />
     </Box>
   );
 }
@@ -83,7 +83,7 @@ export function TargetPicker({ targets, selected, onToggle, nssDbs, lockedDbs, p
             {t.needsRoot && t.available && rootCommands.length > 0 && (
               <Box sx={{ pl: 5 }}>
                 <Typography variant="body2">OSG Onboard never runs this itself. To trust the CAs for every program on this computer, run as administrator:</Typography>
-                <Commands lines={rootCommands} label={`Copy the commands for ${t.label}`} />
+                <Commands lines={rootCommands} what={`the commands for ${t.label}`} />
               </Box>
             )}
             {t.id === 'nss' && nssDbs.length > 0 && (
