@@ -7,6 +7,7 @@ import { createServices, createDispatcher } from '../services';
 import { APP_ORIGIN, SenderTrust, broadcast, registerIpc } from './ipc';
 import { isAllowedExternal, isAllowedNavigation } from './security';
 import { serveAppFile } from './protocol';
+import { isRegistrationContents, openRegistrationWindow, selectClientCertificate } from './registration-window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', 'renderer');
@@ -18,12 +19,13 @@ const trust = new SenderTrust(APP_ORIGIN);
 const trustedWindows = new Set<number>();
 
 // Every webContents, whatever made it: no navigation away, no new windows, no webviews.
+// The VO registration window applies its own rules (registration-window.ts).
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-navigate', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
+    if (!isRegistrationContents(contents.id) && !isAllowedNavigation(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
+    if (!isRegistrationContents(contents.id) && !isAllowedNavigation(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
@@ -31,6 +33,9 @@ app.on('web-contents-created', (_e, contents) => {
     return { action: 'deny' };
   });
 });
+
+// Client certificates: the registration window presents the user's own, every other page none.
+app.on('select-client-certificate', selectClientCertificate);
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -85,6 +90,8 @@ void app.whenReady().then(() => {
       const r = await dialog.showOpenDialog({ defaultPath: startIn, properties: ['openDirectory', 'createDirectory'] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
+    // The Register step's window for VOs that register on their own web page.
+    openRegistrationWindow,
   });
   app.on('before-quit', () => void services.dispose());
   registerIpc(ipcMain, createDispatcher(services.handlers, (e) => console.error('[services]', e)), trust, (l) => console.error(l));

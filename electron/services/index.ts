@@ -11,6 +11,7 @@ import { requestHandlers } from './request/request-handlers';
 import { BackupService } from './backup/backup-service';
 import { backupHandlers } from './backup/backup-handlers';
 import { RegisterService, registerHandlers } from './register';
+import { WebRegistrationService, type RegistrationWindowOpener } from './web-registration';
 import { NextStepsService, ToolsService, nextStepsHandlers, toolsHandlers } from './next-steps/next-steps-handlers';
 import { protectHandlers } from './protect/protect-handlers';
 import { KeytarSecretStore } from './keychain/keytar-store';
@@ -37,6 +38,8 @@ export interface CreateServicesOptions {
   readonly emit?: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The desktop app's folder picker (Back up step); absent in browser mode and the CLI. */
   readonly pickFolder?: (startIn: string) => Promise<string | null>;
+  /** The desktop app's VO registration window (Register step, `web` VOs); absent in browser mode and the CLI. */
+  readonly openRegistrationWindow?: RegistrationWindowOpener;
 }
 
 /** The app's data folder: $OSG_ONBOARD_DATA, else the XDG data home. */
@@ -91,6 +94,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   // The CLI (help-desk, scripts) may change the journal while the app runs: the wizard follows.
   const stopWatchingJournal = context.shell !== 'cli' ? journal.watchOthers() : () => {};
   const register = new RegisterService({ context, journal, vo, sandbox, keys });
+  const webRegistration = new WebRegistrationService({ context, journal, vo, credentials: register.credentials, openWindow: opts.openRegistrationWindow });
   const nextSteps = new NextStepsService({
     homeDir: context.homeDir, journal, keys, now: context.now,
     currentVo: async () => (await vo.current())?.vo ?? null,
@@ -117,7 +121,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...voHandlers(vo),
     ...requestHandlers(request),
     ...backupHandlers(backup),
-    ...registerHandlers(register),
+    ...registerHandlers(register, webRegistration),
     ...nextStepsHandlers(nextSteps),
     ...toolsHandlers(tools),
     ...protectHandlers({ journal, dataDir: context.dataDir, keychain: () => new KeytarSecretStore(), now: context.now }),

@@ -92,6 +92,36 @@ export interface RegisterHandoffView {
   readonly limitation: string;
   /** The user said they registered on the web page (not checked by the app). */
   readonly markedDoneAt?: string;
+  /** SHA-256 of the certificate the desktop app's registration window presents (`AB:CD:…`). */
+  readonly certificateSha256?: string;
+  /** Desktop app: the certificate put into the browser certificate store (`~/.pki/nssdb`), undoable. */
+  readonly browserStore?: RegisterBrowserStoreView;
+  /** Desktop app: what the registration window did the last time it was open. */
+  readonly lastWindow?: RegisterWindowView;
+}
+
+export interface RegisterBrowserStoreView {
+  readonly db: string;
+  readonly nickname: string;
+  readonly sha256: string;
+  readonly subject: string;
+  /** It was there already: nothing was added (and removing leaves it). */
+  readonly alreadyPresent: boolean;
+  readonly at: string;
+  readonly removedAt?: string;
+}
+
+export interface RegisterWindowView {
+  readonly openedAt: string;
+  readonly closedAt: string;
+  /** The VO's server asked for a certificate and the user's was presented. */
+  readonly certificatePresented: boolean;
+  /** Why no certificate was presented (e.g. REGISTER_WEB_CERT_NOT_OFFERED). */
+  readonly problem?: WireError;
+  /** Other sites' pages sent to the user's browser instead. */
+  readonly openedInBrowser: readonly string[];
+  /** Addresses the window refused. */
+  readonly refused: readonly string[];
 }
 
 export interface RegisterView {
@@ -189,6 +219,14 @@ export const registerProcedures = {
   registerMailRead: procedure<RegisterMailMessage>()({
     input: z.object({ id: z.string().regex(/^[0-9a-f]{12,32}$/) }).strict(),
     summary: 'Sandbox mode: one e-mail with its links, and the confirmation link when it has one.',
+  }),
+  registerOpenWebWindow: procedure<RegisterView>()({
+    input: z.object({ keyPassphrase: passphrase.optional() }).strict(),
+    summary: 'Desktop app only (REGISTER_DESKTOP_ONLY elsewhere): puts the certificate into the browser certificate store, opens the VO’s registration page in an app window presenting it, and answers when the window closes.',
+  }),
+  registerWebStoreRemove: procedure<RegisterView>()({
+    input: z.object({}).strict(),
+    summary: 'Removes the certificate and key the registration window put into the browser certificate store (nothing that was there before).',
   }),
   registerHandoffDone: procedure<RegisterView>()({
     input: z.object({}).strict(),

@@ -22,4 +22,28 @@ export const registerErrors = defineErrors({
     message: '{vo} does not register this way: {detail}.',
     hint: 'Follow the instructions shown in the Register step for this VO.',
   },
+  REGISTER_DESKTOP_ONLY: {
+    message: 'Opening the VO’s registration page with your certificate works only in the OSG Onboard desktop app.',
+    hint: 'Here, follow the hand-off: import your usercred.p12 into your browser, then open the VO’s page there.',
+  },
+  REGISTER_WEB_CERT_NOT_OFFERED: {
+    message: 'The VO’s page at {url} asked for a certificate, but yours (SHA-256 {sha256}) was not among those offered ({offered}).',
+    hint: 'No other certificate was sent. Close the window and open the registration page again: OSG Onboard imports your certificate into the browser certificate store first. If it happens again, the VO’s server may not accept your CA: check the Trust CAs step.',
+  },
+  REGISTER_WEB_STORE_FAILED: {
+    message: 'Your certificate could not be put into the browser certificate store {db}: {detail}',
+    hint: 'Check that the folder is yours and not full. You can still import your usercred.p12 by hand (Chrome: Settings → Privacy and security → Security → Manage certificates).',
+  },
+  REGISTER_WEB_STORE_PASSWORD: {
+    message: 'The browser certificate store {db} is protected by a password.',
+    hint: 'Import your usercred.p12 by hand there (you will be asked for that password), or remove the password from that store, then try again.',
+  },
+  REGISTER_WEB_NSS_TOOLS_MISSING: {
+    message: 'The NSS tools ({program}) are not installed, so your certificate cannot be put into the browser certificate store.',
+    hint: 'Install them ({install}), then try again.',
+  },
+  REGISTER_WEB_NOT_IMPORTED: {
+    message: 'OSG Onboard has not put a certificate into the browser certificate store for {vo}.',
+    hint: 'Nothing to remove.',
+  },
 });

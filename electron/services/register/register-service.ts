@@ -30,12 +30,12 @@ import {
   type VomsUserInfo,
 } from '../registration/voms-admin-connector';
 import { iamCreateRegistration, iamVerifyRegistration } from '../registration/iam-connector';
-import { webRegistrationHandOff } from '../registration/web-handoff';
 import { writeVomsesFiles } from '../registration/vomses';
 import { RegisterCredentials, type HeldCredential } from './register-credential';
 import { prefillFromCertificate } from './certificate-prefill';
 import { readRegisterSection, writeRegisterSection, type RegisterSection } from './register-state';
-import { handoffLimitation, memberView, noVomsServerReason, registerKind, registerSummary, voView } from './register-views';
+import { handoffFor } from './register-handoff';
+import { memberView, noVomsServerReason, registerKind, registerSummary, voView } from './register-views';
 
 export interface RegisterServiceOptions {
   readonly context: Pick<ServiceContext, 'dataDir' | 'homeDir' | 'now' | 'emit' | 'shell'>;
@@ -343,15 +343,8 @@ export class RegisterService {
   // ---------- VOMRS and other web pages ----------
 
   private async handoffView(l: Loaded): Promise<RegisterView> {
-    const backup = (await this.o.journal.read() as Record<string, unknown>).backup as { last?: { path?: unknown } } | undefined;
-    const p12Path = typeof backup?.last?.path === 'string' ? backup.last.path : undefined;
-    const certificateDn = l.held?.record.certificate.subject;
-    const h = webRegistrationHandOff(l.vo, { shell: 'browser', certificateDn, p12Path });
-    return {
-      ...this.common(l),
-      stage: 'handoff',
-      handoff: { url: h.url, instructions: h.instructions, certificateDn, p12Path, limitation: handoffLimitation(this.o.context.shell), markedDoneAt: l.section?.handoffDoneAt },
-    };
+    const handoff = handoffFor(await this.o.journal.read(), l.vo, { held: l.held, shell: this.o.context.shell, markedDoneAt: l.section?.handoffDoneAt });
+    return { ...this.common(l), stage: 'handoff', handoff };
   }
 
   // ---------- INDIGO IAM ----------

@@ -67,7 +67,10 @@ export function noVomsServerReason(vo: VoEntry): string {
 
 /** What the web hand-off cannot do, said plainly. */
 export function handoffLimitation(shell: 'electron' | 'browser' | 'cli'): string {
+  if (shell === 'electron') {
+    return 'OSG Onboard cannot fill in the VO’s page for you, nor see whether the VO accepted you: it opens the page with your certificate, and the VO tells you its decision by e-mail.';
+  }
   return shell === 'browser'
     ? 'This page runs in your browser, and a web page cannot present your certificate to another web site: import your usercred.p12 into the browser, then open the VO’s page yourself.'
-    : 'OSG Onboard does not open the VO’s registration page with your certificate yet: import your usercred.p12 into your browser, then open the VO’s page there.';
+    : 'The command line cannot open the VO’s page: import your usercred.p12 into your browser, then open the VO’s page there.';
 }
