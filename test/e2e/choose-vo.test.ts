@@ -1,46 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import type { Page } from 'playwright-core';
+import { SHOTS as shots, axe, openPage as openPageIn, startSession, type E2eSession } from '../helpers/journey';
 import { API_KEYS } from '../../shared/contract';
 import { findElectronBinary } from '../../build/bin/electron-path.mjs';
 
-const shots = path.join(ROOT, 'test-results', 'screenshots');
-let dataDir: string;
-let app: RunningApp;
-let browser: Browser;
+// A temp HOME and no session bus: nothing here may touch the runner's own keychain or ~/.globus.
+let s: E2eSession;
+let app: E2eSession['app'];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-'));
-  mkdirSync(shots, { recursive: true });
-  // A temp HOME and no session bus: nothing here may touch the runner's own keychain or ~/.globus.
-  const home = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-home-'));
-  app = await startApp({ dataDir, env: { HOME: home, DBUS_SESSION_BUS_ADDRESS: 'disabled:', XDG_DATA_HOME: path.join(home, '.local', 'share') } });
-  browser = await launchChromium();
+  s = await startSession('choose-vo');
+  app = s.app;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await s?.stop();
 });
 
 /** One browser context per page (axe needs it; sessionStorage is per tab anyway). */
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('close', () => void context.close().catch(() => {}));
-  return page;
-}
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(" ")} ${n.html.slice(0, 160)} ${n.failureSummary ?? ""}`).join("; ")})`);
-}
+const openPage = (): Promise<Page> => openPageIn(s.browser);
 
 describe('npm start (browser mode) and the Choose VO step', () => {
   it('says in one line that Electron is missing and serves the wizard instead', () => {
