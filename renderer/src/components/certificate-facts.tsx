@@ -2,6 +2,9 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
 
+/** Monospace text (DNs, paths, commands). */
+export const mono = { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: '0.85rem' } as const;
+
 export interface Fact {
   readonly term: string;
   readonly value: ReactNode;
@@ -10,21 +13,19 @@ export interface Fact {
   readonly testId?: string;
 }
 
-/** A definition list of facts (subject, issuer, expiry, fingerprint, path…). */
-export function Facts({ facts, label }: { facts: readonly Fact[]; label: string }) {
+/**
+ * A definition list of facts (subject, issuer, expiry, fingerprint, path…): the term on the left,
+ * its value on the right (stacked on narrow windows). `dense`: closer rows, a narrower term column.
+ */
+export function Facts({ facts, label, dense = false }: { facts: readonly Fact[]; label: string; dense?: boolean }) {
   return (
-    <Stack component="dl" spacing={1} sx={{ m: 0 }} aria-label={label}>
+    <Stack component="dl" spacing={dense ? 0.75 : 1} sx={{ m: 0 }} aria-label={label}>
       {facts.map((f) => (
         <Stack key={f.term} direction={{ xs: 'column', sm: 'row' }} spacing={{ xs: 0, sm: 2 }} component="div">
-          <Typography component="dt" variant="body2" color="text.secondary" sx={{ minWidth: 170, fontWeight: 600, flexShrink: 0 }}>
+          <Typography component="dt" variant="body2" color="text.secondary" sx={{ minWidth: dense ? 120 : 170, fontWeight: 600, flexShrink: 0 }}>
             {f.term}
           </Typography>
-          <Typography
-            component="dd"
-            variant="body2"
-            data-testid={f.testId}
-            sx={{ m: 0, wordBreak: 'break-all', ...(f.code ? { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: '0.85rem' } : {}) }}
-          >
+          <Typography component="dd" variant="body2" data-testid={f.testId} sx={{ m: 0, wordBreak: 'break-all', ...(f.code ? mono : {}) }}>
             {f.value}
           </Typography>
         </Stack>

@@ -18,8 +18,8 @@ import SmartToyIcon from '@mui/icons-material/SmartToy';
 import type { PuspDefaults, PuspMadeView } from '../../../shared/contract';
 import { useApi } from '../api/context';
 import { ErrorAlert } from '../components/error-alert';
-import { FactList, mono } from '../steps/next-steps/facts';
-import { formatWhen } from '../steps/next-steps/use-now';
+import { Facts, mono } from '../components/certificate-facts';
+import { formatWhen } from '../components/use-now';
 import { ProxyInfoCard } from '../steps/next-steps/proxy-info-card';
 import { VerificationCard } from '../steps/next-steps/verification-card';
 
@@ -135,7 +135,8 @@ export function PuspPanel() {
           <Stack spacing={2} sx={{ mt: 3 }} data-testid="pusp-result">
             <Alert severity={made.forced ? 'warning' : 'success'}>
               <AlertTitle>Per-user sub-proxy written{made.forced ? ' (forced: not a robot certificate)' : ''}</AlertTitle>
-              <FactList
+              <Facts
+                dense
                 label="The new per-user sub-proxy"
                 facts={[
                   { term: 'identity', value: made.identity, code: true, testId: 'pusp-identity' },

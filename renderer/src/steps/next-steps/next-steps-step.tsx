@@ -28,8 +28,8 @@ import { ProgressPanel } from '../../components/progress-panel';
 import { ProxyInfoCard } from './proxy-info-card';
 import { VerificationCard } from './verification-card';
 import { WhatNext } from './what-next';
-import { mono } from './facts';
-import { formatWhen } from './use-now';
+import { mono } from '../../components/certificate-facts';
+import { formatWhen } from '../../components/use-now';
 
 function sourceLine(s: ProxySourceView): string {
   if (s.problem) return s.problem;

@@ -10,8 +10,8 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import Switch from '@mui/material/Switch';
 import TimerIcon from '@mui/icons-material/Timer';
 import type { ProxyInfoView } from '../../../../shared/contract';
-import { FactList, mono } from './facts';
-import { formatTimeleft, formatWhen, useNow } from './use-now';
+import { Facts, mono } from '../../components/certificate-facts';
+import { formatTimeleft, formatWhen, useNow } from '../../components/use-now';
 
 /** Time left, ticking: green with hours left, orange under an hour, red when expired. */
 function Timeleft({ notAfter, testId }: { notAfter: string; testId?: string }) {
@@ -63,7 +63,8 @@ export function ProxyInfoCard({ info, title, testId }: { info: ProxyInfoView; ti
           </Box>
         ) : (
           <>
-            <FactList
+            <Facts
+              dense
               label="Proxy details"
               facts={[
                 { term: 'identity', value: info.identity, code: true, testId: 'info-identity' },
@@ -81,7 +82,8 @@ export function ProxyInfoCard({ info, title, testId }: { info: ProxyInfoView; ti
               <Box key={i} data-testid="info-vo" sx={{ mt: 2 }}>
                 <Divider sx={{ mb: 1.5 }} />
                 <Typography variant="subtitle2" component="h4" sx={{ mb: 1 }}>VO {v.vo || '(unnamed)'}: membership attributes</Typography>
-                <FactList
+                <Facts
+                  dense
                   label={`VO ${v.vo} extension`}
                   facts={[
                     { term: 'VO', value: v.vo },

@@ -10,7 +10,7 @@ import Box from '@mui/material/Box';
 import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
 import type { VerificationView } from '../../../../shared/contract';
-import { mono } from './facts';
+import { mono } from '../../components/certificate-facts';
 
 const ROLE_WORDS: Record<VerificationView['path'][number]['role'], string> = {
   proxy: 'proxy',

@@ -6,7 +6,7 @@ import Stack from '@mui/material/Stack';
 import Box from '@mui/material/Box';
 import type { CommandBlock } from '../../../../shared/contract';
 import { CopyButton } from '../../components/copy-button';
-import { mono } from './facts';
+import { mono } from '../../components/certificate-facts';
 
 /** "The next steps are to run a test job, and then real jobs": the commands, each block copyable. */
 export function WhatNext({ blocks }: { blocks: readonly CommandBlock[] }) {

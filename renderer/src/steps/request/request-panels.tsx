@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -15,15 +15,7 @@ import type { RequestStatusView } from '../../../../shared/contract';
 import { useProgress } from '../../api/use-progress';
 import { ProgressPanel } from '../../components/progress-panel';
 import { Facts, formatDate, formatElapsed } from '../../components/certificate-facts';
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
-}
+import { useNow } from '../../components/use-now';
 
 /** "Waiting for your sponsor": request id, live elapsed time, the sponsor page (sandbox), cancel. */
 export function WaitingPanel({ status, sponsor, onCancel, busy }: { status: RequestStatusView; sponsor?: string; onCancel: () => void; busy: boolean }) {
