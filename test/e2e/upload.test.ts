@@ -5,21 +5,16 @@
 // upload keeping .bak-* files; a wrong password; a changed host key; Cancel. Axe light + dark.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import type { Page } from 'playwright-core';
+import { README_SHOTS, SHOTS as shots, callOnboard, openPage, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
 import type { UploadDefaults } from '../../shared/contract';
 
-const shots = path.join(ROOT, 'test-results', 'screenshots');
 const P12_PW = 'Upload e2e pässword 1';
+let s: E2eSession;
 let home: string;
 let dataDir: string;
-let app: RunningApp;
-let browser: Browser;
 let page: Page;
 let sandboxPort: number;
 
@@ -39,36 +34,9 @@ function makeP12(dir: string, cn: string, out: string): void {
   sh('openssl', ['pkcs12', '-export', '-in', 'user.pem', '-inkey', 'user.key', '-certfile', 'ca.pem', '-name', cn, '-out', out, '-passout', `pass:${P12_PW}`], dir);
 }
 
-async function axe(p: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page: p }).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`).join('; ')})`);
-}
-
-/** The theme is in and every colour transition has finished. */
-async function themeSettled(mode: 'light' | 'dark'): Promise<void> {
-  await page.waitForFunction((bg) => getComputedStyle(document.body).backgroundColor === bg && document.getAnimations().every((a) => a.playState !== 'running'),
-    mode === 'light' ? 'rgb(245, 247, 250)' : 'rgb(15, 20, 25)');
-}
-
 /** Axe (zero violations) and a screenshot of one state, light then dark, then back to light. */
-async function checkState(state: string): Promise<void> {
-  await themeSettled('light');
-  expect(await axe(page), `${state} (light)`).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `upload-${state}-light.png`), fullPage: true });
-  // A modal dialog hides the app bar from the accessibility tree and covers it: click the toggle directly.
-  await page.locator('button[aria-label="Dark theme"]').dispatchEvent('click');
-  await themeSettled('dark');
-  expect(await axe(page), `${state} (dark)`).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `upload-${state}-dark.png`), fullPage: true });
-  await page.locator('button[aria-label="Light theme"]').dispatchEvent('click');
-  await themeSettled('light');
-}
-
-async function call<T>(name: string, input: unknown): Promise<T> {
-  const env = (await page.evaluate(([n, i]) => (window.onboard as unknown as Record<string, (x: unknown) => Promise<unknown>>)[n](i), [name, input] as const)) as { ok: boolean; value?: T; error?: unknown };
-  if (!env.ok) throw new Error(`${name} failed: ${JSON.stringify(env.error)}`);
-  return env.value as T;
-}
+const checkState = (state: string) => scanBothThemes(page, `upload-${state}`);
+const call = <T>(name: string, input: unknown) => callOnboard<T>(page, name, input);
 
 const submitHome = () => path.join(dataDir, 'sandbox', 'submit-host', 'home');
 const globus = () => path.join(submitHome(), '.globus');
@@ -76,31 +44,27 @@ const mode = (p: string) => statSync(p).mode & 0o7777;
 const sandboxFingerprint = () => /(SHA256:[A-Za-z0-9+/]+)/.exec(sh('ssh-keygen', ['-lf', path.join(dataDir, 'sandbox', 'submit-host', 'ssh_host_ed25519_key.pub')]))![1];
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-home-'));
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-data-'));
-  mkdirSync(shots, { recursive: true });
-  const work = path.join(home, 'work');
-  makeP12(path.join(work, 'one'), 'Upload Tester', path.join(home, 'usercred.p12'));
-  makeP12(path.join(work, 'two'), 'Upload Tester Renewed', path.join(home, 'renewed', 'usercred.p12'));
-  rmSync(work, { recursive: true, force: true });
-  app = await startApp({ dataDir, env: { HOME: home, DBUS_SESSION_BUS_ADDRESS: 'disabled:', XDG_DATA_HOME: path.join(home, '.local', 'share'), SSH_AUTH_SOCK: undefined } });
-  browser = await launchChromium();
-  const context = await browser.newContext();
-  page = await context.newPage();
-  await page.goto(app.openUrl);
+  s = await startSession('upload', {
+    before: (dirs) => {
+      const work = path.join(dirs.home, 'work');
+      makeP12(path.join(work, 'one'), 'Upload Tester', path.join(dirs.home, 'usercred.p12'));
+      makeP12(path.join(work, 'two'), 'Upload Tester Renewed', path.join(dirs.home, 'renewed', 'usercred.p12'));
+      rmSync(work, { recursive: true, force: true });
+    },
+  });
+  ({ home, dataDir } = s.dirs);
+  page = await openPage(s.browser);
+  await page.goto(s.app.openUrl);
   await call('voChoose', { name: 'sandbox' });
   sandboxPort = (await call<UploadDefaults>('uploadDefaults', {})).sandbox!.port;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  if (home) rmSync(home, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await s?.stop();
 });
 
 async function openStep(): Promise<void> {
-  await page.goto(app.openUrl);
+  await page.goto(s.app.openUrl);
   await page.getByTestId('step-upload').click();
   await page.getByRole('heading', { name: 'Upload your certificate to the submit host' }).waitFor();
 }
@@ -185,7 +149,7 @@ describe('Upload step (browser mode, sandbox submit host)', () => {
     expect(() => sh('openssl', ['pkey', '-in', path.join(globus(), 'userkey.pem'), '-passin', 'pass:wrong', '-noout'])).toThrow();
     expect(sh('openssl', ['x509', '-in', path.join(globus(), 'usercert.pem'), '-noout', '-subject'])).toContain('CN = Upload Tester');
     await checkState('done');
-    copyFileSync(path.join(shots, 'upload-done-light.png'), path.join(ROOT, 'build', 'screenshots', 'upload.png'));
+    copyFileSync(path.join(shots, 'upload-done-light.png'), path.join(README_SHOTS, 'upload.png'));
     expect(await page.getByTestId('caption-upload').textContent()).toBe('sandbox@127.0.0.1');
   });
 
