@@ -1,5 +1,5 @@
 import { procedures, isProcedureName, type Envelope, type ProcedureName, type Procedures, type ParsedInputOf, type OutputOf } from '../../shared/contract';
-import { OnboardError, toWireError } from '../../shared/errors';
+import { OnboardError, toWireError, type WireError } from '../../shared/errors';
 import { issuePath } from '../../shared/vo';
 
 /** One function per procedure; inputs arrive already validated by the contract's schema. */
@@ -8,6 +8,15 @@ export type Handlers = {
 };
 
 export type Dispatcher = (name: unknown, rawInput: unknown) => Promise<Envelope<unknown>>;
+
+/** Told of every error a dispatcher returns (name, wire error, what was thrown) — never the input. */
+export type DispatchErrorHook = (procedure: string, error: WireError, thrown: unknown) => Promise<void>;
+const errorHooks = new WeakMap<object, DispatchErrorHook>();
+
+/** The services attach their error log to their handler set; every dispatcher over it reports to it. */
+export function onDispatchError(handlers: Handlers, hook: DispatchErrorHook): void {
+  errorHooks.set(handlers, hook);
+}
 
 /**
  * The single entry for calls from outside the trusted side (IPC, bridge, CLI): checks the
@@ -27,7 +36,9 @@ export function createDispatcher(handlers: Handlers, log: (e: unknown) => void =
       return { ok: true, value: await handler(parsed.data) };
     } catch (e) {
       if (!(e instanceof OnboardError) || e.code === 'INTERNAL') log(e);
-      return { ok: false, error: toWireError(e) };
+      const error = toWireError(e);
+      await errorHooks.get(handlers)?.(String(name).slice(0, 80), error, e).catch(() => {});
+      return { ok: false, error };
     }
   };
 }

@@ -19,6 +19,8 @@ import { TrustService } from './trust/trust-service';
 import { sandboxBundles, trustStepHandlers } from './trust/trust-handlers';
 import { stepAvailability } from './app/steps';
 import { createUploadStep, uploadHandlers } from './upload/upload-handlers';
+import { ErrorLog, SupportService, supportHandlers, isReplayDataDir } from './support';
+import { onDispatchError } from './dispatch';
 import { Sandbox } from '../sandbox';
 import type { EventName, EventPayload } from '../../shared/contract';
 
@@ -67,10 +69,12 @@ export interface Services {
 }
 
 export function createServices(opts: CreateServicesOptions): Services {
+  const dataDir = opts.dataDir ?? defaultDataDir();
   const context: ServiceContext = {
-    dataDir: opts.dataDir ?? defaultDataDir(),
+    dataDir,
     homeDir: opts.homeDir ?? os.homedir(),
-    environment: opts.environment ?? defaultEnvironment(),
+    // A help-desk replay of a user's support bundle never leaves the sandbox.
+    environment: isReplayDataDir(dataDir) ? 'sandbox' : opts.environment ?? defaultEnvironment(),
     shell: opts.shell,
     version: APP_VERSION,
     now: opts.now ?? (() => new Date()),
@@ -105,6 +109,8 @@ export function createServices(opts: CreateServicesOptions): Services {
     journal, currentVo: () => vo.current(), sandbox, dataDir: context.dataDir, homeDir: context.homeDir,
     environment: context.environment, now: context.now, emit: context.emit,
   });
+  const errorLog = new ErrorLog(context.dataDir, context.now, context.shell);
+  const support = new SupportService({ ...context, journal, errorLog, currentVo: () => vo.current(), folderPicker: opts.pickFolder !== undefined });
   const trust = new TrustService({ dataDir: context.dataDir, homeDir: context.homeDir, now: context.now, runtimeBundles: sandboxBundles(sandbox) });
 
   // Each capability contributes its procedures (`<capability>/<capability>-handlers.ts`);
@@ -127,7 +133,9 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...protectHandlers({ journal, dataDir: context.dataDir, keychain: () => new KeytarSecretStore(), now: context.now }),
     ...trustStepHandlers({ journal, vo, trust, homeDir: context.homeDir, emit: context.emit }),
     ...uploadHandlers(upload),
+    ...supportHandlers(support),
   };
+  onDispatchError(handlers, errorLog.hook);
 
   return {
     context,

@@ -9,6 +9,7 @@ import { trustProcedures } from './trust';
 import { nextStepsProcedures } from './next-steps';
 import { toolsProcedures } from './tools';
 import { uploadProcedures } from './upload';
+import { supportProcedures } from './support';
 import type { EventName, EventPayload } from './events';
 import type { WireError } from '../errors';
 
@@ -30,6 +31,7 @@ export type {
   UploadDefaults, UploadView, UploadStatusView, UploadRunningView, UploadQuestionView, UploadFileProgressView, UploadHostChoice,
   UploadSandboxView, UploadP12View, UploadSshKeyView, UploadListingEntryView, UploadedFileView, UploadAuthMethod, UploadAuthInput, UploadFileName,
 } from './upload';
+export type { SupportPreview, SupportSaved, SupportSectionView, SupportRedactionView, SupportReplayView } from './support';
 
 /**
  * The one contract. Every procedure the window may call, by name. The preload, the browser
@@ -47,6 +49,7 @@ export const procedures = {
   ...nextStepsProcedures,
   ...toolsProcedures,
   ...uploadProcedures,
+  ...supportProcedures,
 } as const;
 
 export type Procedures = typeof procedures;

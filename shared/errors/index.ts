@@ -13,6 +13,7 @@ import { protectErrors } from './protect';
 import { trustStepErrors } from './trust-step';
 import { nextStepsErrors } from './next-steps';
 import { uploadErrors } from './upload';
+import { supportErrors } from './support';
 import type { ErrorText } from './types';
 
 export type { ErrorText } from './types';
@@ -38,6 +39,7 @@ export const errorTable = {
   ...trustStepErrors,
   ...nextStepsErrors,
   ...uploadErrors,
+  ...supportErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorTable;

@@ -155,4 +155,16 @@ export const commands: readonly CliCommand[] = [
     usage: 'osg-onboard pusp create --robot-cert FILE --robot-key FILE --user ID [--pseudonym [--secret-file FILE]] [--session] [--hours H] [--bits N] [--force] [--pwstdin] --out FILE [--json]',
     load: async () => (await import('./proxy')).puspCreate,
   },
+  {
+    words: ['support', 'bundle'],
+    summary: 'Save a redacted support bundle (app, steps, errors with their details, certificate facts; no keys, passwords or tokens) to send the help desk',
+    usage: 'osg-onboard support bundle [--out FILE | --folder DIR] [--data DIR] [--json]',
+    load: async () => (await import('./support')).supportBundle,
+  },
+  {
+    words: ['support', 'replay'],
+    summary: 'Help desk: replay a user’s support bundle in a fresh sandbox data folder and serve browser mode on it',
+    usage: 'osg-onboard support replay BUNDLE [--data DIR] [--no-serve] [--port P] [--json]',
+    load: async () => (await import('./support')).supportReplay,
+  },
 ];
