@@ -83,23 +83,23 @@ export class RemoteFs {
     return this.call('find', p, (cb) => this.sftp.realpath(p, cb));
   }
 
-  /** stat; undefined when the path does not exist. */
-  async stat(p: string): Promise<Stats | undefined> {
+  /** A look at `p`; undefined when the path does not exist. */
+  private async lookAt(p: string, start: (cb: (err: SftpError | undefined | null, value?: Stats) => void) => void): Promise<Stats | undefined> {
     try {
-      return await this.call<Stats>('look at', p, (cb) => this.sftp.stat(p, cb));
+      return await this.call<Stats>('look at', p, start);
     } catch (e) {
       if (isNoSuchFile(e)) return undefined;
       throw e;
     }
   }
 
-  async lstat(p: string): Promise<Stats | undefined> {
-    try {
-      return await this.call<Stats>('look at', p, (cb) => this.sftp.lstat(p, cb));
-    } catch (e) {
-      if (isNoSuchFile(e)) return undefined;
-      throw e;
-    }
+  /** stat; undefined when the path does not exist. */
+  stat(p: string): Promise<Stats | undefined> {
+    return this.lookAt(p, (cb) => this.sftp.stat(p, cb));
+  }
+
+  lstat(p: string): Promise<Stats | undefined> {
+    return this.lookAt(p, (cb) => this.sftp.lstat(p, cb));
   }
 
   mkdir(p: string, mode: number): Promise<void> {
