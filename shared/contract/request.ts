@@ -54,6 +54,40 @@ export interface RequestPreview {
   readonly keyProtection: KeyProtectionView;
 }
 
+/** How the current credential came: a request, an import of an existing one, or a renewal. */
+export const CREDENTIAL_ORIGINS = ['request', 'import', 'renewal'] as const;
+export type CredentialOrigin = (typeof CREDENTIAL_ORIGINS)[number];
+
+/** A credential the current one replaced (kept in the app's store, never overwritten). */
+export interface PreviousCredentialView {
+  readonly credentialId: string;
+  readonly origin: CredentialOrigin;
+  readonly subject: string;
+  readonly serial: string;
+  readonly notAfter: string;
+  readonly fingerprintSha256: string;
+}
+
+/** What "I already have a certificate" can offer on this computer. */
+export interface ImportSourcesView {
+  /** `~/.globus` holding usercert.pem + userkey.pem, when present. */
+  readonly globus: {
+    readonly dir: string;
+    /** Shown as `~/.globus`. */
+    readonly display: string;
+    readonly subject?: string;
+    readonly notAfter?: string;
+    /** Whether userkey.pem is protected by a passphrase. */
+    readonly keyEncrypted: boolean;
+    /** Why it cannot be offered as it is (unreadable certificate…). */
+    readonly problem?: string;
+  } | null;
+  readonly homeDir: string;
+  /** usercred.p12 / *.p12 / *.pfx found directly in the home folder (and ~/.globus). */
+  readonly p12Files: readonly string[];
+  readonly keyProtection: KeyProtectionView;
+}
+
 /** The request as the Request step shows it (public facts only). */
 export interface RequestStatusView {
   readonly credentialId: string;
@@ -66,11 +100,23 @@ export interface RequestStatusView {
   readonly keyBits: number;
   readonly publicKeyFingerprint: string;
   readonly keyProtection: 'keychain' | 'typed';
+  /** The CA's EST address; empty for an imported credential whose CA has no known EST service. */
   readonly estUrl: string;
   readonly requestId?: string;
   /** When the request was first sent (the elapsed time counts from here, across restarts). */
   readonly startedAt: string;
-  readonly agreedAt: string;
+  /** When “I AGREE” was checked (absent for an imported credential). */
+  readonly agreedAt?: string;
+  /** A request (default), an imported credential, or a renewal of the previous one. */
+  readonly origin: CredentialOrigin;
+  /** Imported from (`usercred.p12`, `~/.globus`), for an imported credential. */
+  readonly importedFrom?: string;
+  /** The certificate this renewal replaces. */
+  readonly renewOf?: { readonly credentialId: string; readonly serial: string; readonly notAfter: string };
+  /** Notes from an import (no MAC, expiring soon…). */
+  readonly warnings?: readonly string[];
+  /** Credentials this one replaced, newest first. */
+  readonly previous: readonly PreviousCredentialView[];
   readonly lastCheckedAt?: string;
   /** The sandbox sponsor page (sandbox only), where a user approves their own practice request. */
   readonly sponsorUrl?: string;
@@ -129,5 +175,35 @@ export const requestProcedures = {
       })
       .strict(),
     summary: 'Polls again for a cancelled or failed request with the same key, or stores an issued certificate once the key passphrase is typed.',
+  }),
+  requestImportSources: procedure<ImportSourcesView>()({
+    input: z.object({}).strict(),
+    summary: 'What “I already have a certificate” can offer here: the ~/.globus pair when present, .p12 files in the home folder, and how the key will be kept.',
+  }),
+  requestImport: procedure<RequestStatusView>()({
+    input: z
+      .object({
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('p12'), path: z.string().trim().min(1).max(4096) }).strict(),
+          z.object({ kind: z.literal('globus'), dir: z.string().trim().max(4096).optional() }).strict(),
+        ]),
+        /** The .p12 password or userkey.pem passphrase. Goes in, never comes back. */
+        password: z.string().max(1024),
+        /** Passphrase for the stored key (key protection `typed` only). */
+        keyPassphrase: z.string().max(1024).optional(),
+      })
+      .strict(),
+    summary: 'Opens an existing credential (a .p12/.pfx, or usercert.pem + userkey.pem), checks key, certificate, validity, chain and that its CA is trusted, and stores it as the Request step’s credential (progress `import`). The source file is never changed.',
+  }),
+  requestRenew: procedure<RequestStatusView>()({
+    input: z
+      .object({
+        keyBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
+        /** Passphrase of the current key (key protection `typed`); the new key gets the same. */
+        keyPassphrase: z.string().max(1024).optional(),
+        estUrl: estUrlInput,
+      })
+      .strict(),
+    summary: 'Renews the current certificate (EST simplereenroll, RFC 7030 §4.2.2): a new key (progress `keygen`), a CSR with the same subject sent over TLS authenticated by the current certificate; the old credential is kept and listed as previous.',
   }),
 };

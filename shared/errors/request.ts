@@ -30,6 +30,30 @@ export const requestErrors = defineErrors({
     message: 'The request cannot be resumed: {detail}.',
     hint: 'Start a new request (a new key is made).',
   },
+  REQUEST_IMPORT_FILE: {
+    message: 'OSG Onboard cannot read “{path}”: {detail}.',
+    hint: 'Type the full path of your .p12 or .pfx file (for example ~/usercred.p12). The file is only read, never changed.',
+  },
+  REQUEST_IMPORT_GLOBUS_MISSING: {
+    message: 'No certificate and key pair was found in {dir}: {detail}.',
+    hint: 'Grid tools keep them as usercert.pem and userkey.pem in ~/.globus. Choose your .p12 file instead, or request a new certificate.',
+  },
+  REQUEST_IMPORT_EXPIRED: {
+    message: 'The certificate {subject} in {source} expired on {notAfter}: an expired certificate can be neither used nor renewed.',
+    hint: 'Request a new certificate with “Request a new certificate” (your sponsor approves it again). Nothing was stored.',
+  },
+  REQUEST_IMPORT_CA_NOT_TRUSTED: {
+    message: 'The certificate {subject} was issued by {issuer}, a certificate authority OSG Onboard does not trust.',
+    hint: 'Install that CA in the Trust CAs step (the bundle of your VO or of the grid CAs), then import again. Nothing was stored.',
+  },
+  REQUEST_RENEW_NONE: {
+    message: 'There is no issued certificate to renew.',
+    hint: 'Request a certificate, or import the one you have (“I already have a certificate”), first.',
+  },
+  REQUEST_RENEW_EXPIRED: {
+    message: 'Your certificate {subject} expired on {notAfter}: renewal needs a certificate that is still valid.',
+    hint: 'Request a new certificate instead (“Request another certificate”): your sponsor approves it again. The expired one is kept.',
+  },
   BACKUP_NO_CERTIFICATE: {
     message: 'There is no issued certificate to back up yet.',
     hint: 'Finish the Request step first: once your sponsor approves, the certificate can be saved here.',

@@ -7,22 +7,25 @@
  * key. Errors are kept in the journal with the request, never instead of it.
  */
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { formatRfc4514Dn, formatSlashDn, parseSlashDn, type Dn } from '../../../shared/dn';
 import { OnboardError, isOnboardError, toWireError } from '../../../shared/errors';
 import { passwordStrength } from '../../../shared/password-strength';
 import { policyFor, type PolicyText } from '../../../shared/request-policy';
-import { REQUEST_KEY_SIZES, type ConnectorView, type RequestPreview, type RequestStatusView } from '../../../shared/contract/request';
+import { REQUEST_KEY_SIZES, type ConnectorView, type ImportSourcesView, type RequestPreview, type RequestStatusView } from '../../../shared/contract/request';
 import type { VoEntry } from '../../../shared/vo';
 import type { ServiceContext } from '../context';
 import type { Journal } from '../journal/journal';
 import type { VoService } from '../vo/vo-service';
-import { buildCsr, generateRsaKey, publicKeyFingerprint } from '../credential';
+import { buildCsr, certificateNames, certificatePem, generateRsaKey, publicKeyFingerprint } from '../credential';
 import { enroll, getCaCerts, pollUntilIssued, type EnrollResult, type IssuedCertificate } from '../issuer';
 import { sandboxIdentity, latinName } from '../../sandbox/ca';
 import type { Sandbox } from '../../sandbox';
 import { checkEstUrl, codeAuth, endpointFor, requireSandboxTrusted, sandboxCaTrusted, sandboxEndpoint } from './connector';
 import type { KeyProtection } from './key-protection';
-import { readRequestSection, replaceRequestSection, stepSummary, toView, writeRequestSection, type RequestSection } from './request-state';
+import { readRequestSection, replaceRequestSection, restoreRequestSection, previousCredentials, stepSummary, toView, writeRequestSection, type RequestSection } from './request-state';
+import { findP12Files, openCredential, probeGlobus, resolveUserPath, displayPath, type ImportSource } from './import-credential';
+import { clientCertAuth, importedSection, renewableCertificate } from './renewal';
 
 export interface PollTiming {
   readonly minDelaySeconds?: number;
@@ -32,7 +35,8 @@ export interface PollTiming {
 }
 
 export interface RequestServiceOptions {
-  readonly context: Pick<ServiceContext, 'dataDir' | 'now' | 'emit'>;
+  /** `homeDir` (where `~/.globus` and the user's files are) defaults to the OS home. */
+  readonly context: Pick<ServiceContext, 'dataDir' | 'now' | 'emit'> & { readonly homeDir?: string };
   readonly journal: Journal;
   readonly vo: VoService;
   readonly sandbox: Sandbox | null;
@@ -177,7 +181,12 @@ export class RequestService {
 
   private async view(s: RequestSection): Promise<RequestStatusView> {
     const polling = this.poll?.credentialId === s.credentialId;
-    return toView(s, { polling, sponsorUrl: await this.sponsorUrl(s), lastCheckedAt: polling ? this.lastCheckedAt : undefined });
+    const previous = previousCredentials(await this.o.journal.read(), s.credentialId);
+    return toView(s, { polling, sponsorUrl: await this.sponsorUrl(s), lastCheckedAt: polling ? this.lastCheckedAt : undefined, previous });
+  }
+
+  private get homeDir(): string {
+    return this.o.context.homeDir ?? os.homedir();
   }
 
   private async section(): Promise<RequestSection | null> {
@@ -201,6 +210,11 @@ export class RequestService {
   /** Where to send and how to authenticate, for a stored request. */
   private async endpointAndAuth(s: RequestSection) {
     let url = s.estUrl;
+    if (s.renewOf) {
+      // A renewal is authenticated by the certificate it renews (TLS client certificate), not a code.
+      if (s.sandbox && this.o.sandbox) url = (await sandboxEndpoint(this.o.sandbox)).estUrl;
+      return { endpoint: await endpointFor(url, this.o.context.dataDir), auth: await clientCertAuth(this.o.keys, s.renewOf.credentialId), url };
+    }
     let code = this.codes.get(s.credentialId);
     if (s.sandbox && this.o.sandbox) {
       const ep = await sandboxEndpoint(this.o.sandbox);
@@ -302,7 +316,7 @@ export class RequestService {
     let result: EnrollResult;
     try {
       const { endpoint, auth } = await this.endpointAndAuth(s);
-      result = await enroll(endpoint, (await (await this.o.keys.store()).csrPem(s.credentialId))!, auth, { now: this.now });
+      result = await enroll(endpoint, (await (await this.o.keys.store()).csrPem(s.credentialId))!, auth, { now: this.now, reenroll: !!s.renewOf });
       this.lastCheckedAt = this.now().toISOString();
     } catch (e) {
       await this.failed(s.credentialId, e);
@@ -341,6 +355,7 @@ export class RequestService {
           signal: abort.signal,
           startedAt: new Date(s.startedAt),
           now: this.now,
+          reenroll: !!s.renewOf,
           minDelaySeconds: this.o.poll?.minDelaySeconds,
           maxDelaySeconds: this.o.poll?.maxDelaySeconds,
           unreachableRetries: this.o.poll?.unreachableRetries ?? 5,
@@ -468,9 +483,180 @@ export class RequestService {
     else if (s.sandbox) this.codes.delete(s.credentialId);
     if (input.keyPassphrase !== undefined && s.keyProtection === 'typed') {
       await this.o.keys.unlock(s.credentialId, input.keyPassphrase); // proves it now, kept for the issue
+      // A renewal's current key took the same passphrase (typed mode): it authenticates the retry.
+      if (s.renewOf) await this.o.keys.unlock(s.renewOf.credentialId, input.keyPassphrase).catch(() => {});
     }
     const out = await this.update((cur) => ({ ...cur, state: 'submitting', error: undefined, enrolmentCode: input.enrolmentCode ? 'typed' : cur.sandbox ? 'sandbox-default' : cur.enrolmentCode }), { event: 'resumed' });
     return this.submit(out);
+  }
+
+  /** What "I already have a certificate" can offer on this computer. */
+  async importSources(): Promise<ImportSourcesView> {
+    const dir = resolveUserPath('~/.globus', this.homeDir);
+    const globus = await probeGlobus(dir, this.homeDir);
+    return {
+      globus: globus ? { dir, display: displayPath(dir, this.homeDir), ...globus } : null,
+      homeDir: this.homeDir,
+      p12Files: await findP12Files(this.homeDir),
+      keyProtection: (await this.o.keys.resolve()).view,
+    };
+  }
+
+  private refuseWhileWaiting(current: RequestSection | null, what: string): void {
+    if (this.busy) throw new OnboardError('REQUEST_BUSY', { state: 'being made', requestId: '(new)' });
+    if (current && (current.state === 'waiting' || current.state === 'submitting') && this.poll) {
+      throw new OnboardError('REQUEST_BUSY', { state: `waiting for your sponsor (cancel it to ${what})`, requestId: current.requestId ?? '(not numbered yet)' });
+    }
+  }
+
+  /**
+   * Imports an existing credential: opened and checked (see openCredential), then kept exactly as
+   * an issued request's (key encrypted under the Protect step's choice, certificate and chain),
+   * so Back up, Register, Upload and Next steps use it unchanged. The source is only read.
+   */
+  async importCredential(input: { source: ImportSource; password: string; keyPassphrase?: string }): Promise<RequestStatusView> {
+    const current = await this.section();
+    this.refuseWhileWaiting(current, 'import');
+    this.busy = true;
+    try {
+      const emit = (fraction: number | null, label: string) => this.o.context.emit('progress', { task: 'import', fraction, label });
+      emit(null, input.source.kind === 'p12' ? 'Opening the .p12 file…' : 'Opening usercert.pem and userkey.pem…');
+      const opened = await openCredential({
+        source: input.source,
+        password: input.password,
+        homeDir: this.homeDir,
+        dataDir: this.o.context.dataDir,
+        now: this.now(),
+        onProgress: (f, label) => emit(f === null ? null : Math.min(0.7, f * 0.7), label),
+      });
+      const vo = (await this.o.vo.current())?.vo;
+      const keys = await this.o.keys.resolve();
+      let passphrase: string | undefined;
+      if (keys.view.mode === 'typed') {
+        passphrase = input.keyPassphrase ?? '';
+        const strength = passwordStrength(passphrase, [opened.certificate.subject]);
+        if (!strength.acceptable) throw new OnboardError('INVALID_INPUT', { field: 'key passphrase', detail: strength.reasons.join('; ') });
+      }
+      let sandboxed = false;
+      let estUrl = '';
+      if (this.o.sandbox) {
+        const m = await this.o.sandbox.material();
+        sandboxed = opened.anchor.fingerprint256.toUpperCase() === m.fingerprint256.toUpperCase();
+        if (sandboxed) estUrl = (await sandboxEndpoint(this.o.sandbox)).estUrl;
+      }
+      emit(0.8, 'Keeping your key, encrypted, in OSG Onboard');
+      const store = await this.o.keys.store();
+      const subject = certificateNames(opened.certificate).subject;
+      const record = await store.create({ key: opened.key, subject: formatSlashDn(subject), request: { connector: 'import', source: opened.display }, passphrase });
+      if (passphrase !== undefined) this.o.keys.remember(record.id, passphrase);
+      await store.attachCertificate(record.id, [opened.certificate, ...opened.chain].map(certificatePem).join(''), passphrase);
+      const section = importedSection({
+        credentialId: record.id,
+        opened,
+        vo: vo?.name ?? '',
+        sandbox: sandboxed,
+        estUrl,
+        keyProtection: keys.view.mode,
+        at: this.now().toISOString(),
+      });
+      await this.o.journal.update((j) => {
+        replaceRequestSection(j, section);
+        this.o.journal.record(j, 'request', 'imported', `${section.subject} from ${opened.display}, serial ${section.certificate!.serial}, until ${section.certificate!.notAfter}`);
+        this.o.journal.setStep(j, 'request', 'done', stepSummary(section));
+      });
+      emit(1, 'Your certificate is imported');
+      return this.view(section);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Renews the current certificate: a NEW key, a CSR with the same subject, sent to the CA's
+   * `simplereenroll` over TLS authenticated by the current certificate and key. The old
+   * credential is kept (listed as previous). A 202 waits and resumes as a request does; a
+   * failure before the CA took the renewal leaves the current certificate current.
+   */
+  async renew(input: { keyBits: number; keyPassphrase?: string; estUrl?: string }): Promise<RequestStatusView> {
+    const cur = await this.section();
+    this.refuseWhileWaiting(cur, 'renew');
+    const certificate = await renewableCertificate(this.o.keys, cur, this.now());
+    const s = cur!;
+    if (!(REQUEST_KEY_SIZES as readonly number[]).includes(input.keyBits)) throw new OnboardError('KEY_SIZE_UNSUPPORTED', { bits: input.keyBits });
+    this.busy = true;
+    let section: RequestSection;
+    try {
+      // The current key authenticates the renewal: open it before anything is made.
+      await this.o.keys.unlock(s.credentialId, input.keyPassphrase);
+      const sandboxed = s.sandbox && !!this.o.sandbox && !input.estUrl;
+      let estUrl: string;
+      if (sandboxed) {
+        await requireSandboxTrusted(this.o.sandbox!, this.o.context.dataDir);
+        estUrl = (await sandboxEndpoint(this.o.sandbox!)).estUrl;
+      } else {
+        const url = input.estUrl || s.estUrl;
+        if (!url) throw new OnboardError('REQUEST_NO_CONNECTOR', { vo: s.vo || 'your VO', detail: 'no EST address is known for the CA that issued this certificate' });
+        estUrl = checkEstUrl(url);
+      }
+      const keys = await this.o.keys.resolve();
+      const passphrase = keys.view.mode === 'typed' ? (input.keyPassphrase ?? this.o.keys.typedPassphrase(s.credentialId)) : undefined;
+      if (keys.view.mode === 'typed' && passphrase === undefined) throw new OnboardError('KEY_PASSPHRASE_REQUIRED', { what: 'your saved key' });
+      const bits = input.keyBits;
+      this.emitKeygen(null, `Making a new RSA-${bits} key pair on this computer…`);
+      const key = await generateRsaKey({ bits, onProgress: (f, label) => this.emitKeygen(f === 1 ? 0.6 : null, label) });
+      this.emitKeygen(0.7, 'Signing the renewal request (same name) with the new key');
+      const csr = buildCsr({ key, subject: certificateNames(certificate).subject });
+      this.emitKeygen(0.8, 'Saving the encrypted key');
+      const store = await this.o.keys.store();
+      const record = await store.create({
+        key,
+        subject: s.certificate!.subject,
+        csrPem: csr.pem,
+        request: { connector: 'est', vo: s.vo, estUrl, sandbox: sandboxed, renewOf: s.credentialId },
+        passphrase,
+      });
+      if (passphrase !== undefined) this.o.keys.remember(record.id, passphrase);
+      const c = s.certificate!;
+      section = {
+        credentialId: record.id,
+        state: 'submitting',
+        vo: s.vo,
+        sandbox: sandboxed,
+        name: s.name,
+        email: s.email,
+        subject: c.subject,
+        keyBits: bits,
+        publicKeyFingerprint: publicKeyFingerprint(key),
+        keyProtection: keys.view.mode,
+        estUrl,
+        enrolmentCode: 'none',
+        startedAt: this.now().toISOString(),
+        agreement: s.agreement,
+        origin: 'renewal',
+        renewOf: { credentialId: s.credentialId, serial: c.serial, notAfter: c.notAfter },
+      };
+      const made = section;
+      await this.o.journal.update((j) => {
+        replaceRequestSection(j, made);
+        this.o.journal.record(j, 'request', 'renewKeyMade', `RSA-${bits}, credential ${record.id}, renews serial ${c.serial}`);
+        this.o.journal.setStep(j, 'request', 'in-progress', stepSummary(made));
+      });
+    } finally {
+      this.busy = false;
+    }
+    this.emitKeygen(0.9, 'Sending the renewal to the certificate authority (signed in with your current certificate)');
+    try {
+      const out = await this.submit(section);
+      this.emitKeygen(1, out.state === 'issued' ? 'Certificate renewed' : 'Renewal sent: waiting for the certificate authority');
+      return out;
+    } catch (e) {
+      await this.o.journal.update((j) => {
+        restoreRequestSection(j, s, readRequestSection(j) ?? section);
+        this.o.journal.record(j, 'request', 'renewFailed', `${toWireError(e).code}; serial ${s.certificate!.serial} stays current`);
+        this.o.journal.setStep(j, 'request', 'done', stepSummary(s));
+      });
+      throw e;
+    }
   }
 
   async dispose(): Promise<void> {

@@ -5,7 +5,7 @@
  * CredentialStore (encrypted), never here.
  */
 import { z } from 'zod';
-import { REQUEST_STATES, type RequestStatusView } from '../../../shared/contract/request';
+import { CREDENTIAL_ORIGINS, REQUEST_STATES, type PreviousCredentialView, type RequestStatusView } from '../../../shared/contract/request';
 import type { JournalData } from '../journal/journal';
 
 const wireErrorSchema = z.object({
@@ -32,7 +32,15 @@ export const requestSectionSchema = z
     enrolmentCode: z.enum(['none', 'sandbox-default', 'typed']),
     requestId: z.string().optional(),
     startedAt: z.string(),
-    agreement: z.object({ agreedAt: z.string(), policyVersion: z.string(), policySha256: z.string(), title: z.string() }),
+    /** Absent for an imported credential (its agreement was made with its CA long ago). */
+    agreement: z.object({ agreedAt: z.string(), policyVersion: z.string(), policySha256: z.string(), title: z.string() }).optional(),
+    /** Absent: a request (sections written before imports and renewals existed). */
+    origin: z.enum(CREDENTIAL_ORIGINS).optional(),
+    /** An imported credential's source, as shown (`usercred.p12`, `~/.globus`). */
+    importedFrom: z.string().optional(),
+    /** A renewal: the credential whose certificate authenticates it (TLS client certificate). */
+    renewOf: z.object({ credentialId: z.string(), serial: z.string(), notAfter: z.string() }).optional(),
+    warnings: z.array(z.string()).optional(),
     lastCheckedAt: z.string().optional(),
     error: wireErrorSchema.optional(),
     certificate: z
@@ -74,8 +82,39 @@ export function replaceRequestSection(j: JournalData, section: RequestSection): 
   rec.request = section;
 }
 
+/**
+ * Puts back the section a renewal replaced (the renewal failed before the CA took it): the
+ * working credential stays current, the failed attempt goes to the history.
+ */
+export function restoreRequestSection(j: JournalData, previous: RequestSection, failed: RequestSection): void {
+  const rec = j as Record<string, unknown>;
+  const old = Array.isArray(rec.requestHistory) ? (rec.requestHistory as unknown[]) : [];
+  const without = old.filter((h) => (h as { credentialId?: unknown }).credentialId !== previous.credentialId);
+  rec.requestHistory = [...without, failed].slice(-MAX_REQUEST_HISTORY);
+  rec.request = previous;
+}
+
+/** Issued credentials the current one replaced (from `requestHistory`), newest first. */
+export function previousCredentials(j: JournalData, currentId: string | undefined): PreviousCredentialView[] {
+  const hist = (j as Record<string, unknown>).requestHistory;
+  if (!Array.isArray(hist)) return [];
+  const out: PreviousCredentialView[] = [];
+  for (const h of [...hist].reverse()) {
+    const p = requestSectionSchema.safeParse(h);
+    if (!p.success || !p.data.certificate || p.data.credentialId === currentId) continue;
+    if (p.data.state !== 'issued') continue;
+    if (out.some((o) => o.credentialId === p.data.credentialId)) continue;
+    const c = p.data.certificate;
+    out.push({ credentialId: p.data.credentialId, origin: p.data.origin ?? 'request', subject: c.subject, serial: c.serial, notAfter: c.notAfter, fingerprintSha256: c.fingerprintSha256 });
+  }
+  return out;
+}
+
 /** What the window sees (public facts only). */
-export function toView(s: RequestSection, extra: { polling: boolean; sponsorUrl?: string; lastCheckedAt?: string }): RequestStatusView {
+export function toView(
+  s: RequestSection,
+  extra: { polling: boolean; sponsorUrl?: string; lastCheckedAt?: string; previous?: readonly PreviousCredentialView[] },
+): RequestStatusView {
   return {
     credentialId: s.credentialId,
     state: s.state,
@@ -90,7 +129,12 @@ export function toView(s: RequestSection, extra: { polling: boolean; sponsorUrl?
     estUrl: s.estUrl,
     requestId: s.requestId,
     startedAt: s.startedAt,
-    agreedAt: s.agreement.agreedAt,
+    agreedAt: s.agreement?.agreedAt,
+    origin: s.origin ?? 'request',
+    importedFrom: s.importedFrom,
+    renewOf: s.renewOf,
+    warnings: s.warnings,
+    previous: extra.previous ?? [],
     lastCheckedAt: extra.lastCheckedAt ?? s.lastCheckedAt,
     sponsorUrl: extra.sponsorUrl,
     polling: extra.polling,
@@ -103,9 +147,11 @@ export function toView(s: RequestSection, extra: { polling: boolean; sponsorUrl?
 export function stepSummary(s: RequestSection): string {
   switch (s.state) {
     case 'issued':
-      return s.subject.replace(/^.*\/CN=/, '');
+      if (s.origin === 'import') return `imported from ${s.importedFrom ?? 'a file'}`;
+      return s.origin === 'renewal' ? `renewed: ${s.subject.replace(/^.*\/CN=/, '')}` : s.subject.replace(/^.*\/CN=/, '');
     case 'waiting':
     case 'submitting':
+      if (s.origin === 'renewal') return s.requestId ? `renewal waiting (${s.requestId})` : 'sending the renewal';
       return s.requestId ? `waiting for sponsor (${s.requestId})` : 'sending the request';
     case 'needs-passphrase':
       return 'issued: key passphrase needed';

@@ -93,7 +93,7 @@ describe('Request step service (sandbox CA)', () => {
     const s = readRequestSection(await app.journal.read())!;
     expect(s.state).toBe('failed');
     expect(s.error?.code).toBe('ISSUER_BAD_ENROLMENT_CODE');
-    expect(s.agreement.agreedAt).toBeTruthy();
+    expect(s.agreement?.agreedAt).toBeTruthy();
     expect((await app.journal.read()).steps.request?.status).toBe('failed');
     // Key generation reported progress, then the sending step.
     const keygen = app.events.filter((p) => p.task === 'keygen');
@@ -149,7 +149,7 @@ describe('Request step service (sandbox CA)', () => {
     expect(s.error?.message).toContain('Not a member of the sandbox VO');
     await expectCode(app.request.resume({}), 'REQUEST_NOT_RESUMABLE');
     const j = await app.journal.read();
-    expect(readRequestSection(j)!.agreement.policySha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(readRequestSection(j)!.agreement?.policySha256).toMatch(/^[0-9a-f]{64}$/);
     // The earlier (issued) request moved to the history, not lost.
     expect(((j as Record<string, unknown>).requestHistory as { state: string }[]).some((r) => r.state === 'issued')).toBe(true);
   });

@@ -56,7 +56,7 @@ export interface World {
   readonly home: string;
   /** The keychain shared by every "process" of this world (a real in-memory SecretStore). */
   readonly keychain: SecretStore;
-  open(opts?: { keychain?: SecretStore }): App;
+  open(opts?: { keychain?: SecretStore; now?: () => Date }): App;
   trustSandbox(app: App): Promise<void>;
   dispose(): void;
 }
@@ -72,7 +72,7 @@ export function makeWorld(prefix: string): World {
     home,
     keychain,
     open(opts = {}) {
-      const now = () => new Date();
+      const now = opts.now ?? (() => new Date());
       const events: Progress[] = [];
       const journal = new Journal(dataDir, now);
       const vo = new VoService({ environment: 'sandbox', journal, now });
@@ -81,7 +81,7 @@ export function makeWorld(prefix: string): World {
       const keys = new KeyProtection({ dataDir, journal, now, keychain: () => store });
       const emit = (_e: string, p: unknown) => events.push(p as Progress);
       const request = new RequestService({
-        context: { dataDir, now, emit: emit as never },
+        context: { dataDir, now, emit: emit as never, homeDir: home },
         journal,
         vo,
         sandbox,
