@@ -4,22 +4,17 @@
 // openssl and certutil.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import type { Page } from 'playwright-core';
+import { SHOTS as shots, axe, callOnboard, openPage, scanBothThemes as scanThemes, startSession, type E2eSession } from '../helpers/journey';
 import { startTestBus, type TestBus } from '../helpers/keyring';
 
-const shots = path.join(ROOT, 'test-results', 'screenshots');
 const FIREFOX_PW = 'Prim4ry pässword';
 let home: string;
 let dataDir: string;
 let bus: TestBus;
-let app: RunningApp;
-let browser: Browser;
+let s: E2eSession;
 let page: Page;
 
 const nssdb = () => `sql:${path.join(home, '.pki', 'nssdb')}`;
@@ -41,75 +36,45 @@ function ours(db: string): Map<string, string> {
   return out;
 }
 
-async function axe(p: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page: p }).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`).join('; ')})`);
-}
-
-/** Scans and photographs the page in light then dark; `button` is a contained button whose colour says the dark theme is in. */
+/** Scans and photographs the page in light then dark; `button` (a contained button) must be enabled. */
 async function scanBothThemes(name: string, button: string): Promise<void> {
-  const lightButton = (sel: string) => {
-    const b = document.querySelector(`[data-testid="${sel}"]`);
-    return b !== null && getComputedStyle(b).backgroundColor === 'rgb(29, 95, 168)' && getComputedStyle(b).color === 'rgb(255, 255, 255)';
-  };
-  await page.waitForFunction(lightButton, button);
-  expect(await axe(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}-light.png`), fullPage: true });
-  await page.getByRole('button', { name: 'Dark theme' }).click();
-  // Let MUI's colour transitions finish (the dark primary is #8ab8f0) before scanning.
-  await page.waitForFunction((sel) => {
-    const b = document.querySelector(`[data-testid="${sel}"]`);
-    return b !== null && getComputedStyle(b).backgroundColor === 'rgb(138, 184, 240)' && getComputedStyle(b).color === 'rgba(0, 0, 0, 0.87)';
-  }, button);
-  expect(await axe(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}-dark.png`), fullPage: true });
-  await page.getByRole('button', { name: 'Light theme' }).click();
-  await page.waitForFunction(lightButton, button);
+  expect(await page.getByTestId(button).isEnabled(), button).toBe(true);
+  await scanThemes(page, name);
 }
 
-async function api<T>(fn: string, input: unknown): Promise<T> {
-  const env = await page.evaluate(([f, i]) => (window.onboard as unknown as Record<string, (x: unknown) => Promise<unknown>>)[f](i), [fn, input] as const);
-  const e = env as { ok: boolean; value?: T; error?: unknown };
-  if (!e.ok) throw new Error(`${fn} failed: ${JSON.stringify(e.error)}`);
-  return e.value as T;
-}
+const api = <T>(fn: string, input: unknown) => callOnboard<T>(page, fn, input);
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-home-'));
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-data-'));
-  mkdirSync(shots, { recursive: true });
-  // Chromium's db, and Firefox profiles named in profiles.ini (one locked by a Primary Password).
-  mkdirSync(path.join(home, '.pki', 'nssdb'), { recursive: true, mode: 0o700 });
-  sh('certutil', ['-N', '--empty-password', '-d', nssdb()]);
-  const ff = path.join(home, '.mozilla', 'firefox');
-  for (const p of ['abcd1234.default-release', 'efgh5678.locked']) mkdirSync(path.join(ff, p), { recursive: true });
-  writeFileSync(
-    path.join(ff, 'profiles.ini'),
-    '[General]\nStartWithLastProfile=1\nVersion=2\n\n[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n[Profile1]\nName=locked\nIsRelative=1\nPath=efgh5678.locked\n',
-  );
-  sh('certutil', ['-N', '--empty-password', '-d', firefox()]);
-  const pwFile = path.join(home, 'ff-pw.txt');
-  writeFileSync(pwFile, `${FIREFOX_PW}\n`, { mode: 0o600 });
-  sh('certutil', ['-N', '-f', pwFile, '-d', locked()]);
-  rmSync(pwFile);
   // A private session bus with no keyring yet: the app starts with "no keychain".
   bus = await startTestBus();
-  app = await startApp({
-    dataDir,
-    env: { HOME: home, X509_CERT_DIR: undefined, DBUS_SESSION_BUS_ADDRESS: bus.address, XDG_RUNTIME_DIR: bus.env.XDG_RUNTIME_DIR, OSG_ONBOARD_ENV: undefined },
+  s = await startSession('protect-trust', {
+    bus,
+    before: (dirs) => {
+      home = dirs.home;
+      dataDir = dirs.dataDir;
+      // Chromium's db, and Firefox profiles named in profiles.ini (one locked by a Primary Password).
+      mkdirSync(path.join(home, '.pki', 'nssdb'), { recursive: true, mode: 0o700 });
+      sh('certutil', ['-N', '--empty-password', '-d', nssdb()]);
+      const ff = path.join(home, '.mozilla', 'firefox');
+      for (const p of ['abcd1234.default-release', 'efgh5678.locked']) mkdirSync(path.join(ff, p), { recursive: true });
+      writeFileSync(
+        path.join(ff, 'profiles.ini'),
+        '[General]\nStartWithLastProfile=1\nVersion=2\n\n[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n[Profile1]\nName=locked\nIsRelative=1\nPath=efgh5678.locked\n',
+      );
+      sh('certutil', ['-N', '--empty-password', '-d', firefox()]);
+      const pwFile = path.join(home, 'ff-pw.txt');
+      writeFileSync(pwFile, `${FIREFOX_PW}\n`, { mode: 0o600 });
+      sh('certutil', ['-N', '-f', pwFile, '-d', locked()]);
+      rmSync(pwFile);
+    },
   });
-  browser = await launchChromium();
-  const context = await browser.newContext();
-  page = await context.newPage();
-  await page.goto(app.openUrl);
+  page = await openPage(s.browser);
+  await page.goto(s.app.openUrl);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await s?.stop();
   await bus?.stop();
-  rmSync(home, { recursive: true, force: true });
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('Protect and Trust CAs (browser mode, temp HOME)', () => {
