@@ -17,11 +17,17 @@ export function handoffFor(j: JournalData, vo: VoEntry, o: { held: HeldCredentia
   const p12Path = typeof backup?.last?.path === 'string' ? backup.last.path : undefined;
   const certificateDn = o.held?.record.certificate.subject;
   const h = webRegistrationHandOff(vo, { shell: o.shell === 'electron' ? 'electron' : 'browser', certificateDn, p12Path });
+  // In the desktop app the window picks the certificate itself: the user only fills in the VO's form.
+  const phase = vo.registration.kind === 'vomrs' ? 'Fill in “Registration (Phase I)”' : 'Fill in the VO’s registration form';
+  const instructions =
+    o.shell === 'electron'
+      ? [`Open the registration page (${h.url}) with the button above.`, `${phase} and accept the VO’s usage rules.`, 'Close the window when done, follow the link in the e-mail the VO sends you, then wait for the VO administrator.']
+      : h.instructions;
   const web = readWebRegistration(j, vo.name);
   const imp = web?.import;
   return {
     url: h.url,
-    instructions: h.instructions,
+    instructions,
     certificateDn,
     p12Path,
     limitation: handoffLimitation(o.shell),

@@ -17,6 +17,7 @@ import type { RegisterView } from '../../../../shared/contract';
 import { useProgress } from '../../api/use-progress';
 import { ProgressPanel } from '../../components/progress-panel';
 import { FactList, formatDate, mono } from './register-bits';
+import { WebWindowPanel } from './web-window-panel';
 
 /** The key is protected by a passphrase typed each time (Protect step): ask for it. */
 export function UnlockPanel({ view, busy, onUnlock }: { view: RegisterView; busy: boolean; onUnlock: (passphrase: string) => void }) {
@@ -174,21 +175,28 @@ export function MemberPanel({ view, onNext }: { view: RegisterView; onNext: () =
 }
 
 /** VOMRS and other web pages: what to do in the browser, said plainly. */
-export function HandoffPanel({ view, busy, onDone }: { view: RegisterView; busy: boolean; onDone: () => void }) {
+export function HandoffPanel({ view, busy, shell, onDone, onView }: { view: RegisterView; busy: boolean; shell: 'electron' | 'browser'; onDone: () => void; onView: (v: RegisterView) => void }) {
   const h = view.handoff!;
+  const desktop = shell === 'electron';
   return (
-    <Card data-testid="register-handoff">
+    <Card data-testid="register-handoff" data-shell={shell}>
       <CardContent>
         <Typography variant="h6" component="h3" gutterBottom>Register on the VO’s web page</Typography>
-        <Alert severity="warning" sx={{ mb: 2 }}>{h.limitation}</Alert>
+        {desktop && <WebWindowPanel view={view} onView={onView} />}
+        <Alert severity={desktop ? 'info' : 'warning'} sx={{ mb: 2 }}>{h.limitation}</Alert>
         <Box component="ol" sx={{ pl: 3, mt: 0 }}>
           {h.instructions.map((line) => <li key={line}><Typography sx={{ mb: 1 }}>{line}</Typography></li>)}
         </Box>
         <FactList label="Registration details" facts={[
           { term: 'Registration page', value: <Link href={h.url} target="_blank" rel="noopener noreferrer" data-testid="handoff-url">{h.url}</Link> },
           ...(h.certificateDn ? [{ term: 'Your certificate', value: h.certificateDn, code: true }] : []),
-          { term: 'File to import', value: h.p12Path ?? 'your usercred.p12 (from the Back up step)', code: Boolean(h.p12Path) },
+          ...(desktop ? [] : [{ term: 'File to import', value: h.p12Path ?? 'your usercred.p12 (from the Back up step)', code: Boolean(h.p12Path) }]),
         ]} />
+        {!desktop && h.browserStore && !h.browserStore.removedAt && (
+          <Alert severity="info" sx={{ mt: 2 }}>
+            The desktop app put your certificate into the browser certificate store {h.browserStore.db} as “{h.browserStore.nickname}”; remove it from the desktop app’s Register step.
+          </Alert>
+        )}
         {h.markedDoneAt ? (
           <Alert severity="success" sx={{ mt: 2 }} data-testid="handoff-done">
             You said you registered on {formatDate(h.markedDoneAt)}. OSG Onboard cannot check it; the VO e-mails you its decision.

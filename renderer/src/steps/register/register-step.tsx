@@ -27,7 +27,7 @@ const CERT_CODES = new Set(['REGISTRATION_NO_CLIENT_CERT', 'REGISTRATION_CERT_UN
  * then check the member information. The service says where things stand (it asks the VO server),
  * so this screen follows it: on every journal change, and while the service polls, its progress.
  */
-export function RegisterStep({ goTo }: StepProps) {
+export function RegisterStep({ info, goTo }: StepProps) {
   const api = useApi();
   const [view, setView] = useState<RegisterView | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -106,7 +106,7 @@ export function RegisterStep({ goTo }: StepProps) {
       {view === null ? (
         <Stack spacing={1} aria-busy="true">{[0, 1, 2].map((i) => <Skeleton key={i} variant="rounded" height={56} />)}</Stack>
       ) : (
-        <Body view={view} busy={busy} fieldErrors={fieldErrors} code={code} goTo={goTo}
+        <Body view={view} busy={busy} fieldErrors={fieldErrors} code={code} goTo={goTo} shell={info.shell} onView={setView}
           onUnlock={(keyPassphrase) => void act(() => api.registerUnlock({ keyPassphrase }))}
           onSubmit={(v) => void submit(v)}
           onConfirm={confirm}
@@ -134,8 +134,10 @@ function CertificateCard({ view }: { view: RegisterView }) {
   );
 }
 
-function Body({ view, busy, fieldErrors, code, goTo, onUnlock, onSubmit, onConfirm, onCheck, onHandoffDone }: {
+function Body({ view, busy, fieldErrors, code, goTo, shell, onView, onUnlock, onSubmit, onConfirm, onCheck, onHandoffDone }: {
   view: RegisterView;
+  shell: 'electron' | 'browser';
+  onView: (v: RegisterView) => void;
   busy: boolean;
   fieldErrors: FieldErrors;
   code: string | undefined;
@@ -198,7 +200,7 @@ function Body({ view, busy, fieldErrors, code, goTo, onUnlock, onSubmit, onConfi
         </Alert>
       );
     case 'handoff':
-      return <HandoffPanel view={view} busy={busy} onDone={onHandoffDone} />;
+      return <HandoffPanel view={view} busy={busy} shell={shell} onDone={onHandoffDone} onView={onView} />;
     case 'error':
       return (
         <Box data-testid="register-problem">
