@@ -2,9 +2,9 @@
 // electron/services/web-registration (which origin it shows, which certificate it presents).
 import { BrowserWindow, dialog, session, shell, type Certificate, type Event, type WebContents } from 'electron';
 import { OnboardError, toWireError, type WireError } from '../../shared/errors';
-import { chooseClientCertificate, navigationDecision, permissionVerdict, serverCertificateVerdict, REGISTRATION_PARTITION } from '../services/web-registration';
+import { certificateRequestAllowed, chooseClientCertificate, navigationDecision, permissionVerdict, REGISTRATION_PARTITION } from '../services/web-registration';
 import type { RegistrationWindowOutcome, RegistrationWindowRequest } from '../services/web-registration';
-import { registrationWindowOptions } from './registration-window-options';
+import { createRegistrationWindow } from './registration-window-options';
 
 interface OpenWindow {
   readonly win: BrowserWindow;
@@ -26,13 +26,18 @@ export function isRegistrationContents(id: number): boolean {
 
 /**
  * `app` 'select-client-certificate', for every webContents: the registration window presents the
- * user's certificate (matched by SHA-256) or none; any other page presents none (Electron's default
- * would send the store's first certificate).
+ * user's certificate (matched by SHA-256) to the registration server only, or none; any other page
+ * or server gets none (Electron's default would send the store's first certificate).
  */
 export function selectClientCertificate(event: Event, contents: WebContents | null, url: string, list: Certificate[], callback: (c?: Certificate) => void): void {
   event.preventDefault();
   const w = contents ? open.get(contents.id) : undefined;
   if (!w) return callback();
+  // `url` is the asking server's host:port: only the registration server gets the certificate.
+  if (!certificateRequestAllowed(url, w.request.origin)) {
+    w.refused.push(`certificate request from ${url}`);
+    return callback();
+  }
   try {
     callback(chooseClientCertificate(list, w.request.certificateSha256, url));
     w.presented = true;
@@ -63,12 +68,11 @@ export function openRegistrationWindow(request: RegistrationWindowRequest): Prom
   const ses = session.fromPartition(REGISTRATION_PARTITION);
   ses.setPermissionRequestHandler((_wc, _permission, cb) => cb(permissionVerdict()));
   ses.setPermissionCheckHandler(() => permissionVerdict());
-  ses.setCertificateVerifyProc((req, cb) => cb(serverCertificateVerdict(req.hostname, request.origin)));
   ses.removeAllListeners('will-download');
   ses.on('will-download', (event) => event.preventDefault());
 
   const openedAt = new Date().toISOString();
-  const win = new BrowserWindow(registrationWindowOptions(request.title));
+  const win = createRegistrationWindow(BrowserWindow, request.title);
   const id = win.webContents.id;
   let resolve!: (o: RegistrationWindowOutcome) => void;
   const w: OpenWindow = { win, request, done: new Promise((r) => (resolve = r)), presented: false, openedInBrowser: [], refused: [] };

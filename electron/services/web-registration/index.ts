@@ -4,5 +4,5 @@
  */
 export { WebRegistrationService, readWebRegistration, webRegistrationSectionSchema, type WebRegistrationServiceOptions, type WebRegistrationSection, type RegistrationWindowOpener, type RegistrationWindowRequest, type RegistrationWindowOutcome } from './web-registration-service';
 export { chooseClientCertificate, electronFingerprint, fingerprintBytes, colonHex, type OfferedCertificate } from './certificate-chooser';
-export { REGISTRATION_PARTITION, registrationOrigin, navigationDecision, serverCertificateVerdict, permissionVerdict, type NavigationDecision } from './window-policy';
+export { REGISTRATION_PARTITION, registrationOrigin, navigationDecision, certificateRequestAllowed, permissionVerdict, type NavigationDecision } from './window-policy';
 export { importIntoBrowserStore, removeFromBrowserStore, findInBrowserStore, chromiumNssDir, nicknameFor, type BrowserStoreImport, type BrowserStoreOptions } from './browser-store';

@@ -1,8 +1,9 @@
 /**
  * The rules of the VO registration window, as plain data and pure functions so they are tested
  * without Electron: the one origin it may show (the VO's registration page, from the VO
- * directory), what happens to every other address, the server certificates it accepts, and its
- * web preferences. electron/main/registration-window.ts applies them.
+ * directory), what happens to every other address, which server may ask for the certificate.
+ * Server certificates are Chromium's own verification (the NSS db where the Trust CAs step puts
+ * the CAs): no verify proc, which could only weaken or duplicate it. electron/main/registration-window.ts applies them.
  */
 import { OnboardError } from '../../../shared/errors';
 
@@ -43,10 +44,23 @@ export function navigationDecision(url: string, origin: string): NavigationDecis
   return 'refuse';
 }
 
-/** Chromium's verdict (`-3`) for the registration host; refused (`-2`) for any other host. */
-export function serverCertificateVerdict(hostname: string, origin: string): -2 | -3 {
-  const host = new URL(origin).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return hostname.replace(/^\[|\]$/g, '').toLowerCase() === host ? -3 : -2;
+/**
+ * Whether a client-certificate request comes from the registration server itself. Electron's
+ * `select-client-certificate` names the asking server as `host:port` (its `url` argument carries
+ * `SSLCertRequestInfo::host_and_port`); a full URL is accepted too. Any other server in the
+ * window (a sub-resource, an embedded frame) gets no certificate.
+ */
+export function certificateRequestAllowed(requester: string, origin: string): boolean {
+  const o = new URL(origin);
+  const want = `${o.hostname.toLowerCase()}:${o.port || '443'}`;
+  let u: URL;
+  try {
+    u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(requester) ? requester : `https://${requester}`);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'https:' || u.username || u.password) return false;
+  return `${u.hostname.toLowerCase()}:${u.port || '443'}` === want;
 }
 
 /** Web permissions (camera, notifications, geolocation…): a registration form needs none. */

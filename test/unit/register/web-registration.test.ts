@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate, createHash } from 'node:crypto';
-import { chooseClientCertificate, colonHex, electronFingerprint, fingerprintBytes, navigationDecision, permissionVerdict, registrationOrigin, serverCertificateVerdict, REGISTRATION_PARTITION, type OfferedCertificate } from '../../../electron/services/web-registration';
+import { chooseClientCertificate, colonHex, electronFingerprint, fingerprintBytes, navigationDecision, permissionVerdict, registrationOrigin, certificateRequestAllowed, REGISTRATION_PARTITION, type OfferedCertificate } from '../../../electron/services/web-registration';
 import { nicknameFor } from '../../../electron/services/web-registration/browser-store';
 import { OnboardError } from '../../../shared/errors';
 import { TestPki } from '../../helpers/registration-pki';
@@ -116,12 +116,20 @@ describe('the registration window’s allow-list', () => {
     expect(navigationDecision(url, origin)).toBe(decision);
   });
 
-  it('leaves server certificates of the registration host to Chromium and refuses any other host', () => {
-    expect(serverCertificateVerdict('vomrs.fnal.gov', origin)).toBe(-3);
-    expect(serverCertificateVerdict('VOMRS.FNAL.GOV', origin)).toBe(-3);
-    expect(serverCertificateVerdict('cdn.example.org', origin)).toBe(-2);
-    expect(serverCertificateVerdict('127.0.0.1', 'https://127.0.0.1:8443')).toBe(-3);
-    expect(serverCertificateVerdict('::1', 'https://[::1]:8443')).toBe(-3);
+  it('lets only the registration server (host:port, as Electron names it) ask for the certificate', () => {
+    expect(certificateRequestAllowed('vomrs.fnal.gov:8443', origin)).toBe(true);
+    expect(certificateRequestAllowed('VOMRS.FNAL.GOV:8443', origin)).toBe(true);
+    expect(certificateRequestAllowed('https://vomrs.fnal.gov:8443/vomrs', origin)).toBe(true);
+    expect(certificateRequestAllowed('vomrs.fnal.gov:443', origin)).toBe(false);
+    expect(certificateRequestAllowed('vomrs.fnal.gov', origin)).toBe(false);
+    expect(certificateRequestAllowed('cdn.example.org:8443', origin)).toBe(false);
+    expect(certificateRequestAllowed('vomrs.fnal.gov.evil.example:8443', origin)).toBe(false);
+    expect(certificateRequestAllowed('http://vomrs.fnal.gov:8443/', origin)).toBe(false);
+    expect(certificateRequestAllowed('', origin)).toBe(false);
+    expect(certificateRequestAllowed('voms.example.org:443', 'https://voms.example.org')).toBe(true);
+    expect(certificateRequestAllowed('voms.example.org', 'https://voms.example.org/voms/x')).toBe(true);
+    expect(certificateRequestAllowed('[::1]:8443', 'https://[::1]:8443')).toBe(true);
+    expect(certificateRequestAllowed('127.0.0.1:8443', 'https://[::1]:8443')).toBe(false);
   });
 
   it('grants no web permission and has its own partition (not the default session, not persisted)', () => {
