@@ -33,10 +33,15 @@ function ensureBuilt() {
 
 
 ensureBuilt();
-const found = web ? null : findElectronBinary();
+// `npm run web -- --replay BUNDLE [--data DIR]`: help-desk replay of a user's support bundle
+// (a fresh sandbox data folder, then browser mode on it): `osg-onboard support replay` does it.
+const replay = process.argv.indexOf('--replay');
+const found = web || replay >= 0 ? null : findElectronBinary();
 const electron = found?.path ?? null;
 if (found && !electron) console.log(`${found.reason}; starting browser mode instead.`);
-const child = electron
+const child = replay >= 0
+  ? spawn(process.execPath, [path.join(root, 'build', 'bin', 'osg-onboard.mjs'), 'support', 'replay', ...process.argv.slice(replay + 1)], { stdio: 'inherit', env: process.env })
+  : electron
   ? spawn(electron, [root], { stdio: 'inherit', env: process.env })
   : spawn(process.execPath, [path.join(root, 'out', 'bridge', 'index.mjs')], { stdio: 'inherit', env: process.env });
 const forward = (sig) => () => child.kill(sig);

@@ -26,6 +26,7 @@ import Tab from '@mui/material/Tab';
 import { ToolsPage } from './tools/tools-page';
 import type { AppInfo } from '../../shared/contract';
 import { ErrorAlert } from './components/error-alert';
+import { GetHelp } from './support/get-help';
 
 export function App() {
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
@@ -63,6 +64,7 @@ export function App() {
               sx={{ fontWeight: 600 }}
             />
           )}
+          {connection.api && <GetHelp api={connection.api} />}
           <ToggleButtonGroup size="small" exclusive value={choice} onChange={onTheme} aria-label="Colour theme"
             sx={{ bgcolor: 'background.paper', borderRadius: 2 }}>
             <ToggleButton value="light" aria-label="Light theme"><LightModeIcon fontSize="small" /></ToggleButton>

@@ -1,0 +1,21 @@
+import { useState } from 'react';
+import Button from '@mui/material/Button';
+import HelpOutlinedIcon from '@mui/icons-material/HelpOutlined';
+import type { OnboardApi } from '../../../shared/contract';
+import { SupportDialog } from './support-dialog';
+import { ReplayBanner } from './replay-banner';
+
+/** The app bar's "Get help" button (support bundle dialog), and the replay banner when this is a help-desk replay. */
+export function GetHelp({ api }: { api: OnboardApi }) {
+  const [open, setOpen] = useState(false);
+  const [anchor, setAnchor] = useState<HTMLButtonElement | null>(null);
+  return (
+    <>
+      <Button ref={setAnchor} color="inherit" variant="outlined" startIcon={<HelpOutlinedIcon />} onClick={() => setOpen(true)} data-testid="get-help">
+        Get help
+      </Button>
+      <SupportDialog api={api} open={open} onClose={() => setOpen(false)} />
+      <ReplayBanner api={api} anchor={anchor} />
+    </>
+  );
+}
