@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { README_SHOTS, SHOTS as shots, openPage as openPageIn, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
 import { TestPki } from '../helpers/registration-pki';
 import { chooseSandboxAndTrust, foreignCredential, sandboxUserCredential, type SandboxUser } from '../helpers/register-setup';
 import { CredentialStore } from '../../electron/services/credential/store';
@@ -17,75 +14,40 @@ import { CredentialStore } from '../../electron/services/credential/store';
  * in the app's trust, a user certificate from the sandbox CA (sponsor auto-approval, EST) kept
  * with a typed passphrase (Protect “ask each time”), and one from an unknown CA.
  */
-const shots = path.join(ROOT, 'test-results', 'screenshots');
 const PASS = 'e2e key passphrase';
 const pki = new TestPki();
+let s: E2eSession;
 let dataDir: string;
 let home: string;
-let app: RunningApp;
-let browser: Browser;
 let jane: SandboxUser;
 let mallory: SandboxUser;
 
-const launch = () => startApp({ dataDir, env: { HOME: home, X509_CERT_DIR: undefined, OSG_ONBOARD_ENV: undefined } });
-
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-register-'));
-  home = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-register-home-'));
-  mkdirSync(shots, { recursive: true });
-  await chooseSandboxAndTrust(dataDir, home);
-  const t0 = Date.now();
-  jane = await sandboxUserCredential(dataDir, { name: 'Jane Doe', email: 'jane.doe@example.org', passphrase: PASS, at: new Date(t0) });
-  const other = await pki.ca('/DC=org/DC=elsewhere/CN=Unknown CA');
-  // Newest: the Register step picks it first, and the sandbox VO must refuse it.
-  mallory = await foreignCredential(dataDir, await pki.issue(other, '/DC=org/DC=elsewhere/CN=Mallory Example', 'client'), PASS, new Date(t0 + 60_000));
-  app = await launch();
-  browser = await launchChromium();
+  s = await startSession('register', {
+    before: async (dirs) => {
+      ({ dataDir, home } = dirs);
+      await chooseSandboxAndTrust(dataDir, home);
+      const t0 = Date.now();
+      jane = await sandboxUserCredential(dataDir, { name: 'Jane Doe', email: 'jane.doe@example.org', passphrase: PASS, at: new Date(t0) });
+      const other = await pki.ca('/DC=org/DC=elsewhere/CN=Unknown CA');
+      // Newest: the Register step picks it first, and the sandbox VO must refuse it.
+      mallory = await foreignCredential(dataDir, await pki.issue(other, '/DC=org/DC=elsewhere/CN=Mallory Example', 'client'), PASS, new Date(t0 + 60_000));
+    },
+  });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await s?.stop();
   pki.cleanup();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
 });
 
-async function openPage(opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext(opts);
-  const page = await context.newPage();
-  page.on('close', () => void context.close().catch(() => {}));
-  return page;
-}
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`).join('; ')})`);
-}
-
-/** No CSS transition running (infinite progress animations aside): the colours are final. */
-async function settled(page: Page, bodyColour: string) {
-  await page.waitForFunction((want) => {
-    if (getComputedStyle(document.body).backgroundColor !== want) return false;
-    return document.getAnimations().every((a) => a.constructor.name !== 'CSSTransition' || a.playState === 'finished');
-  }, bodyColour);
-}
+const openPage = (opts: BrowserContextOptions = {}): Promise<Page> => openPageIn(s.browser, opts);
 
 /** Axe (zero violations) and screenshots of one state of the step, in light then dark theme. */
-async function scanState(page: Page, state: string) {
-  await settled(page, 'rgb(245, 247, 250)');
-  expect(await axe(page), `${state} (light)`).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `register-${state}-light.png`), fullPage: true });
-  await page.getByRole('button', { name: 'Dark theme' }).click();
-  await settled(page, 'rgb(15, 20, 25)');
-  expect(await axe(page), `${state} (dark)`).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `register-${state}-dark.png`), fullPage: true });
-  await page.getByRole('button', { name: 'Light theme' }).click();
-  await settled(page, 'rgb(245, 247, 250)');
-}
+const scanState = (page: Page, state: string) => scanBothThemes(page, `register-${state}`);
 
 async function openRegister(page: Page) {
-  await page.goto(app.openUrl);
+  await page.goto(s.app.openUrl);
   await page.getByTestId('step-register').click();
   await page.getByTestId('screen-register').getByRole('heading', { name: 'Register with your VO' }).waitFor();
 }
@@ -164,8 +126,7 @@ describe('Register step (browser mode, sandbox VO)', () => {
   });
 
   it('survives a restart while waiting; approved on the VO-admin page, it shows the member information', async () => {
-    await app.stop();
-    app = await launch();
+    await s.restart();
     const page = await openPage();
     await openRegister(page);
     // After the restart the key passphrase is asked again; the request is remembered.
@@ -200,13 +161,13 @@ describe('Register step (browser mode, sandbox VO)', () => {
     expect(existsSync(path.join(home, '.glite'))).toBe(false);
     expect(await page.getByTestId('caption-register').textContent()).toBe('member of sandbox');
     await scanState(page, 'member');
-    copyFileSync(path.join(shots, 'register-member-light.png'), path.join(ROOT, 'build', 'screenshots', 'register.png'));
+    copyFileSync(path.join(shots, 'register-member-light.png'), path.join(README_SHOTS, 'register.png'));
     await page.close();
   });
 
   it('a VO that registers on its web page (OSG) gets a plain hand-off: the URL, the certificate to pick, the p12 to import', async () => {
     const page = await openPage();
-    await page.goto(app.openUrl);
+    await page.goto(s.app.openUrl);
     expect(await page.evaluate(async () => (await window.onboard!.voChoose({ name: 'osg' })).ok)).toBe(true);
     await openRegister(page);
     const handoff = page.getByTestId('register-handoff');
