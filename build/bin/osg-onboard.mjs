@@ -6,18 +6,32 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bundled = path.join(root, 'out', 'cli', 'index.mjs');
-let mod;
-if (existsSync(bundled) && process.env.OSG_ONBOARD_FROM_SOURCE !== '1') {
-  mod = await import(pathToFileURL(bundled).href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  mod = await import(pathToFileURL(path.join(root, 'electron', 'cli', 'index.ts')).href);
-}
-process.exitCode = await mod.main(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
+const outDir = path.join(root, 'out', 'cli');
+const argv = process.argv.slice(2);
+// Getters: a command that never prints or reads (proxy init -q) never creates the stream objects.
+const io = {
+  get stdin() { return process.stdin; },
+  get stdout() { return process.stdout; },
+  get stderr() { return process.stderr; },
   env: process.env,
-});
+};
+
+async function run() {
+  const bundled = process.env.OSG_ONBOARD_FROM_SOURCE !== '1' && existsSync(path.join(outDir, 'index.mjs'));
+  if (bundled && (argv[0] === 'proxy' || argv[0] === 'pusp') && existsSync(path.join(outDir, 'proxy-entry.mjs'))) {
+    // The proxy commands' own one-file bundle: no other command's code, one module to read.
+    const code = await (await import(pathToFileURL(path.join(outDir, 'proxy-entry.mjs')).href)).main(argv, io);
+    if (code !== undefined) return code;
+  }
+  let mod;
+  if (bundled) {
+    mod = await import(pathToFileURL(path.join(outDir, 'index.mjs')).href);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    mod = await import(pathToFileURL(path.join(root, 'electron', 'cli', 'index.ts')).href);
+  }
+  return mod.main(argv, io);
+}
+
+process.exitCode = await run();

@@ -1,34 +1,50 @@
 // Bundles the CLI (and the bridge used by `npm run web`) into out/ with esbuild: one small entry
-// plus lazily loaded chunks, so `osg-onboard proxy init` loads only what it needs.
+// plus lazily loaded chunks, so a command loads only what it needs; and the proxy commands once
+// more as a single file (out/cli/proxy-entry.mjs), which the launcher runs for `proxy …`/`pusp …`.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// `--out-root DIR` writes DIR/out/… instead of the checkout's out/ (tests bundle into a temp folder).
+const at = process.argv.indexOf('--out-root');
+const outRoot = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : root;
 // Native addons stay outside the bundle and load from node_modules.
 const external = ['keytar', 'ssh2', 'cpu-features', 'pkcs11js', 'graphene-pk11', 'electron'];
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  external,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
 
 for (const [name, entry] of [
   ['cli', 'electron/cli/index.ts'],
   ['bridge', 'electron/bridge/serve.ts'],
 ]) {
-  const outdir = path.join(root, 'out', name);
+  const outdir = path.join(outRoot, 'out', name);
   rmSync(outdir, { recursive: true, force: true });
   await build({
+    ...common,
     entryPoints: { index: path.join(root, entry) },
     outdir,
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outExtension: { '.js': '.mjs' },
-    external,
-    sourcemap: 'linked',
-    logLevel: 'warning',
     // Some CommonJS dependencies call require(); give the ESM bundle one.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
 }
-console.log('bundled out/cli and out/bridge');
+
+// One file, no chunks: the ESM loader reads one module instead of a dozen before `proxy init`
+// starts its key. Its dynamic imports are inlined (evaluated only when reached). It needs no
+// require() banner (node:module and the CommonJS loader stay unloaded): checked below.
+const lean = path.join(outRoot, 'out', 'cli', 'proxy-entry.mjs');
+await build({ ...common, entryPoints: [path.join(root, 'electron/cli/proxy-entry.ts')], outfile: lean, splitting: false });
+if (/\b__require\(/.test(readFileSync(lean, 'utf8'))) {
+  throw new Error('out/cli/proxy-entry.mjs calls require(): a CommonJS dependency reached the proxy commands; give that build the require() banner');
+}
+console.log('bundled out/cli (and out/cli/proxy-entry.mjs) and out/bridge');

@@ -1,6 +1,7 @@
 import { commands } from './commands';
 import { APP_VERSION } from '../services/version';
 import { reportError, type CliIo } from './io';
+import { runCommand, withArgv } from './run-command';
 import { OnboardError } from '../../shared/errors';
 
 function help(): string {
@@ -39,24 +40,9 @@ export async function main(argv: readonly string[], io: Omit<CliIo, 'argv'>): Pr
   const cmd = findCommand(argv);
   if (!cmd) {
     const json = argv.includes('--json');
-    return reportError({ ...io, argv }, new OnboardError('UNKNOWN_COMMAND', { command: argv.filter((a) => !a.startsWith('-')).slice(0, 3).join(' ') }), json);
+    return reportError(withArgv(io, argv), new OnboardError('UNKNOWN_COMMAND', { command: argv.filter((a) => !a.startsWith('-')).slice(0, 3).join(' ') }), json);
   }
-  const rest = argv.slice(cmd.words.length);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${cmd.usage}\n  ${cmd.summary}\n`);
-    return 0;
-  }
-  const run = await cmd.load();
-  try {
-    return await run({ ...io, argv: rest });
-  } catch (e) {
-    // parseArgs errors (unknown option, missing value) are input errors.
-    const err = e as { code?: string; message?: string };
-    if (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
-      return reportError({ ...io, argv: rest }, new OnboardError('USAGE', { detail: err.message ?? 'unknown option', usage: cmd.usage }), rest.includes('--json'));
-    }
-    return reportError({ ...io, argv: rest }, e, rest.includes('--json'));
-  }
+  return runCommand(cmd, argv.slice(cmd.words.length), io);
 }
 
 const isEntry = (() => {

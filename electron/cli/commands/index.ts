@@ -1,4 +1,5 @@
 import type { CliCommand } from '../io';
+import { proxyCommands } from './proxy-commands';
 
 /**
  * Every CLI command. Each capability adds its commands in `commands/<capability>.ts` and
@@ -131,30 +132,7 @@ export const commands: readonly CliCommand[] = [
     usage: 'osg-onboard translator serve --config FILE [--log-level debug|info|warn|error]',
     load: async () => (await import('./translator')).translatorServe,
   },
-  {
-    words: ['proxy', 'init'],
-    summary: 'Make an RFC 3820 proxy from usercert.pem/userkey.pem (as grid-proxy-init), written to $X509_USER_PROXY or /tmp/x509up_u<uid>',
-    usage: 'osg-onboard proxy init [--cert FILE] [--key FILE] [--out FILE] [--hours H] [--bits 2048|3072|4096] [--limited] [--pwstdin] [--json]',
-    load: async () => (await import('./proxy')).proxyInit,
-  },
-  {
-    words: ['proxy', 'info'],
-    summary: 'Show a proxy as voms-proxy-info --all does (subject, identity, type, time left, VOMS attributes); verifies nothing',
-    usage: 'osg-onboard proxy info [--file FILE] [--all] [--json]',
-    load: async () => (await import('./proxy')).proxyInfo,
-  },
-  {
-    words: ['proxy', 'verify'],
-    summary: 'Verify a proxy chain against the trusted CA folder (RFC 3820 + EGI PUSP rules) and print the effective identity',
-    usage: 'osg-onboard proxy verify [--file FILE] [--ca-dir DIR] [--json]',
-    load: async () => (await import('./proxy')).proxyVerify,
-  },
-  {
-    words: ['pusp', 'create'],
-    summary: 'Make a per-user sub-proxy (robot DN + CN=user:<id>) from a robot certificate',
-    usage: 'osg-onboard pusp create --robot-cert FILE --robot-key FILE --user ID [--pseudonym [--secret-file FILE]] [--session] [--hours H] [--bits N] [--force] [--pwstdin] --out FILE [--json]',
-    load: async () => (await import('./proxy')).puspCreate,
-  },
+  ...proxyCommands,
   {
     words: ['support', 'bundle'],
     summary: 'Save a redacted support bundle (app, steps, errors with their details, certificate facts; no keys, passwords or tokens) to send the help desk',

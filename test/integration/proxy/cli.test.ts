@@ -2,11 +2,12 @@
 // in-process through the CLI's main(), with files checked by openssl and grid-proxy-info.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../../electron/cli';
+import { findCommand, main } from '../../../electron/cli';
+import { proxyCommands } from '../../../electron/cli/commands/proxy-commands';
 import { createGridCa, type GridCa, type IssuedCert } from '../../helpers/grid-ca';
 import { IGTF_ROBOT_POLICY_OID, pemBlocks, pemEncode } from '../../../electron/services/proxy';
 import { gridProxyInfo, opensslVerify } from './tools';
@@ -140,3 +141,57 @@ describe('osg-onboard pusp create', () => {
     expect(noOut.code).toBe(2);
   });
 });
+
+describe('the bundled launcher (out/cli, as users run it)', () => {
+  it('the proxy entry and the full CLI pick the same command for every proxy command line', () => {
+    for (const c of proxyCommands) expect(findCommand([...c.words, '--json'])).toBe(c);
+    expect(findCommand(['proxy', 'nonsense'])).toBeUndefined();
+  });
+
+  it('runs proxy commands from the one-file proxy entry, everything else from the full CLI', () => {
+    // Bundle into a temp tree with the launcher beside it, as build/bin + out/cli ship.
+    const tree = path.join(ca.dir, 'bundled');
+    mkdirSync(path.join(tree, 'build', 'bin'), { recursive: true });
+    copyFileSync(path.join(root, 'build/bin/osg-onboard.mjs'), path.join(tree, 'build/bin/osg-onboard.mjs'));
+    const b = spawnSync(process.execPath, [path.join(root, 'build/scripts/bundle-cli.mjs'), '--out-root', tree], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(b.status, b.stderr).toBe(0);
+    const launcher = path.join(tree, 'build/bin/osg-onboard.mjs');
+    const env = { ...ca.env() };
+    delete env.OSG_ONBOARD_FROM_SOURCE;
+    const run = (args: string[], input = '') => spawnSync(process.execPath, [launcher, ...args], { input, env, encoding: 'utf8', timeout: 60_000 });
+
+    const out = path.join(ca.dir, 'x509up_bundled');
+    const init = () => run(['proxy', 'init', '--cert', user.certFile, '--key', encryptedKey, '--out', out, '--pwstdin', '--json'], 'Grid pass phrase ü\n');
+    let r = init();
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout).identity).toBe('/C=US/O=OSG Onboard Test/OU=Fête/CN=Zoë Müller');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(opensslVerify(ca.trustDir, out, ca.env()).ok).toBe(true);
+    r = run(['proxy', 'init', '--cert', user.certFile, '--key', encryptedKey, '--out', path.join(ca.dir, 'never-bundled'), '--pwstdin'], 'wrong\n');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('passphrase for the private key');
+    r = run(['proxy', 'init', '--bogus']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(proxyUsage('init'));
+    r = run(['proxy', 'init', '--help']);
+    expect(r.stdout).toContain(proxyUsage('init'));
+    // Words the proxy entry does not know fall through to the full CLI.
+    r = run(['proxy', 'nonsense']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/proxy nonsense/);
+
+    // With the full CLI made unloadable, proxy commands still run: they never touched it.
+    writeFileSync(path.join(tree, 'out/cli/index.mjs'), "throw new Error('the full CLI was loaded');\n");
+    r = init();
+    expect(r.status, r.stderr).toBe(0);
+    r = run(['proxy', 'info', '--file', out, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).identity).toBe('/C=US/O=OSG Onboard Test/OU=Fête/CN=Zoë Müller');
+    r = run(['--version']);
+    expect(r.stderr).toContain('the full CLI was loaded');
+  }, 180_000);
+});
+
+function proxyUsage(sub: string): string {
+  return proxyCommands.find((c) => c.words[1] === sub)!.usage;
+}
