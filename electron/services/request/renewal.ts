@@ -1,16 +1,25 @@
 /**
- * Renewal (EST `simplereenroll`, RFC 7030 §4.2.2) and import, the parts the Request service
- * hands off: the checks a renewal needs before any key is made, the TLS client certificate it
- * is authenticated with (the CURRENT certificate and key, kept in the CredentialStore), and the
- * journal section of an imported credential.
+ * Renewal (EST `simplereenroll`, RFC 7030 §4.2.2), the parts the Request service hands off:
+ * the checks a renewal needs before any key is made, and the TLS client certificate it is
+ * authenticated with (the CURRENT certificate and key, kept in the CredentialStore).
  */
 import type { X509Certificate } from 'node:crypto';
 import { OnboardError } from '../../../shared/errors';
-import { certificateInfo, certificatePem, describeKey, publicKeyFingerprint } from '../credential';
+import { REQUEST_KEY_SIZES } from '../../../shared/contract/request';
+import { buildCsr, certificateNames, certificatePem, generateRsaKey, publicKeyFingerprint } from '../credential';
+import type { Sandbox } from '../../sandbox';
+import { checkEstUrl, requireSandboxTrusted, sandboxEndpoint } from './connector';
 import type { EstAuth } from '../issuer';
 import type { KeyProtection } from './key-protection';
-import type { OpenedCredential } from './import-credential';
 import type { RequestSection } from './request-state';
+
+export interface RenewalDeps {
+  readonly dataDir: string;
+  readonly now: () => Date;
+  readonly sandbox: Sandbox | null;
+  readonly keys: KeyProtection;
+  readonly emitKeygen: (fraction: number | null, label: string) => void;
+}
 
 /** The current certificate when it can authenticate a renewal (issued, stored, not expired). */
 export async function renewableCertificate(keys: KeyProtection, s: RequestSection | null, now: Date): Promise<X509Certificate> {
@@ -29,48 +38,65 @@ export async function clientCertAuth(keys: KeyProtection, credentialId: string):
   return { clientCert: { certPem: [certificate, ...chain].map(certificatePem).join(''), key } };
 }
 
-/** The e-mail address of a certificate (subjectAltName, else the subject's emailAddress). */
-function emailOf(cert: X509Certificate, subject: string): string | undefined {
-  const san = /(?:^|, )email:([^,\s]+)/.exec(cert.subjectAltName ?? '')?.[1];
-  return san ?? /\/emailAddress=([^/]+)/.exec(subject)?.[1];
-}
-
-/** The Request step's section for an imported credential (state `issued`). */
-export function importedSection(o: {
-  readonly credentialId: string;
-  readonly opened: OpenedCredential;
-  readonly vo: string;
-  readonly sandbox: boolean;
-  readonly estUrl: string;
-  readonly keyProtection: 'keychain' | 'typed';
-  readonly at: string;
-}): RequestSection {
-  const c = certificateInfo(o.opened.certificate);
-  const key = describeKey(o.opened.key);
+/**
+ * Everything before the renewal is sent: the current key opened (it authenticates the renewal),
+ * the CA found, a NEW key made and kept (encrypted, as the Protect step says), and a CSR with the
+ * current certificate's exact subject. Returns the new section (state `submitting`).
+ */
+export async function prepareRenewal(
+  o: RenewalDeps,
+  s: RequestSection,
+  certificate: X509Certificate,
+  input: { keyBits: number; keyPassphrase?: string; estUrl?: string },
+): Promise<RequestSection> {
+  if (!(REQUEST_KEY_SIZES as readonly number[]).includes(input.keyBits)) throw new OnboardError('KEY_SIZE_UNSUPPORTED', { bits: input.keyBits });
+  // The current key authenticates the renewal: open it before anything is made.
+  await o.keys.unlock(s.credentialId, input.keyPassphrase);
+  const sandboxed = s.sandbox && !!o.sandbox && !input.estUrl;
+  let estUrl: string;
+  if (sandboxed) {
+    await requireSandboxTrusted(o.sandbox!, o.dataDir);
+    estUrl = (await sandboxEndpoint(o.sandbox!)).estUrl;
+  } else {
+    const url = input.estUrl || s.estUrl;
+    if (!url) throw new OnboardError('REQUEST_NO_CONNECTOR', { vo: s.vo || 'your VO', detail: 'no EST address is known for the CA that issued this certificate' });
+    estUrl = checkEstUrl(url);
+  }
+  const keys = await o.keys.resolve();
+  const passphrase = keys.view.mode === 'typed' ? (input.keyPassphrase ?? o.keys.typedPassphrase(s.credentialId)) : undefined;
+  if (keys.view.mode === 'typed' && passphrase === undefined) throw new OnboardError('KEY_PASSPHRASE_REQUIRED', { what: 'your saved key' });
+  const bits = input.keyBits;
+  o.emitKeygen(null, `Making a new RSA-${bits} key pair on this computer…`);
+  const key = await generateRsaKey({ bits, onProgress: (f, label) => o.emitKeygen(f === 1 ? 0.6 : null, label) });
+  o.emitKeygen(0.7, 'Signing the renewal request (same name) with the new key');
+  const csr = buildCsr({ key, subject: certificateNames(certificate).subject });
+  o.emitKeygen(0.8, 'Saving the encrypted key');
+  const store = await o.keys.store();
+  const record = await store.create({
+    key,
+    subject: s.certificate!.subject,
+    csrPem: csr.pem,
+    request: { connector: 'est', vo: s.vo, estUrl, sandbox: sandboxed, renewOf: s.credentialId },
+    passphrase,
+  });
+  if (passphrase !== undefined) o.keys.remember(record.id, passphrase);
+  const c = s.certificate!;
   return {
-    credentialId: o.credentialId,
-    state: 'issued',
-    vo: o.vo,
-    sandbox: o.sandbox,
-    name: c.subject.replace(/^.*\/CN=/, ''),
-    email: emailOf(o.opened.certificate, c.subject),
+    credentialId: record.id,
+    state: 'submitting',
+    vo: s.vo,
+    sandbox: sandboxed,
+    name: s.name,
+    email: s.email,
     subject: c.subject,
-    keyBits: key.bits ?? 0,
-    publicKeyFingerprint: publicKeyFingerprint(o.opened.key),
-    keyProtection: o.keyProtection,
-    estUrl: o.estUrl,
+    keyBits: bits,
+    publicKeyFingerprint: publicKeyFingerprint(key),
+    keyProtection: keys.view.mode,
+    estUrl,
     enrolmentCode: 'none',
-    startedAt: o.at,
-    origin: 'import',
-    importedFrom: o.opened.display === '~/.globus' || o.opened.display.endsWith('/.globus') ? o.opened.display : o.opened.fileName,
-    warnings: o.opened.warnings.length ? [...o.opened.warnings] : undefined,
-    certificate: {
-      subject: c.subject,
-      issuer: c.issuer,
-      serial: c.serialNumber,
-      notBefore: c.notBefore,
-      notAfter: c.notAfter,
-      fingerprintSha256: c.fingerprintSha256,
-    },
+    startedAt: o.now().toISOString(),
+    agreement: s.agreement,
+    origin: 'renewal',
+    renewOf: { credentialId: s.credentialId, serial: c.serial, notAfter: c.notAfter },
   };
 }

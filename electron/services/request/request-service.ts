@@ -6,26 +6,29 @@
  * the background; the request survives a restart (or a kill) and polling resumes with the same
  * key. Errors are kept in the journal with the request, never instead of it.
  */
-import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { formatRfc4514Dn, formatSlashDn, parseSlashDn, type Dn } from '../../../shared/dn';
-import { OnboardError, isOnboardError, toWireError } from '../../../shared/errors';
+import { formatSlashDn, type Dn } from '../../../shared/dn';
+import { OnboardError, toWireError } from '../../../shared/errors';
 import { passwordStrength } from '../../../shared/password-strength';
-import { policyFor, type PolicyText } from '../../../shared/request-policy';
-import { REQUEST_KEY_SIZES, type ConnectorView, type ImportSourcesView, type RequestPreview, type RequestStatusView } from '../../../shared/contract/request';
+import { policyFor } from '../../../shared/request-policy';
+import { REQUEST_KEY_SIZES, type ImportSourcesView, type RequestPreview, type RequestStatusView } from '../../../shared/contract/request';
 import type { VoEntry } from '../../../shared/vo';
 import type { ServiceContext } from '../context';
 import type { Journal } from '../journal/journal';
 import type { VoService } from '../vo/vo-service';
-import { buildCsr, certificateNames, certificatePem, generateRsaKey, publicKeyFingerprint } from '../credential';
+import { buildCsr, generateRsaKey, publicKeyFingerprint } from '../credential';
 import { enroll, getCaCerts, pollUntilIssued, type EnrollResult, type IssuedCertificate } from '../issuer';
 import { sandboxIdentity, latinName } from '../../sandbox/ca';
 import type { Sandbox } from '../../sandbox';
-import { checkEstUrl, codeAuth, endpointFor, requireSandboxTrusted, sandboxCaTrusted, sandboxEndpoint } from './connector';
+import { buildPreview, estSubject, policySha256 } from './request-preview';
+import { checkEstUrl, codeAuth, endpointFor, requireSandboxTrusted, sandboxEndpoint } from './connector';
 import type { KeyProtection } from './key-protection';
 import { readRequestSection, replaceRequestSection, restoreRequestSection, previousCredentials, stepSummary, toView, writeRequestSection, type RequestSection } from './request-state';
-import { findP12Files, openCredential, probeGlobus, resolveUserPath, displayPath, type ImportSource } from './import-credential';
-import { clientCertAuth, importedSection, renewableCertificate } from './renewal';
+import { importAndStore } from './import-store';
+import { findP12Files, probeGlobus, resolveUserPath, displayPath, type ImportSource } from './import-credential';
+import { clientCertAuth, prepareRenewal, renewableCertificate } from './renewal';
+
+export { policySha256 } from './request-preview';
 
 export interface PollTiming {
   readonly minDelaySeconds?: number;
@@ -60,18 +63,6 @@ interface Connector {
   readonly estUrl: string;
 }
 
-export function policySha256(p: PolicyText): string {
-  return createHash('sha256').update(JSON.stringify([p.version, p.title, ...p.paragraphs])).digest('hex');
-}
-
-/** The subject sent in the CSR for a generic EST CA (it sets the final subject itself). */
-function estSubject(name: string, email: string): Dn {
-  const cn = latinName(name);
-  if (!/^[A-Za-z][A-Za-z .'-]{1,63}$/.test(cn)) {
-    throw new OnboardError('INVALID_INPUT', { field: 'name', detail: 'may use Latin letters, spaces, hyphens, apostrophes and full stops only' });
-  }
-  return [[{ type: 'CN', value: cn }], [{ type: 'emailAddress', value: email }]];
-}
 
 export class RequestService {
   private poll: { credentialId: string; abort: AbortController; done: Promise<void> } | undefined;
@@ -103,68 +94,9 @@ export class RequestService {
   }
 
   async preview(input: { name: string; email: string; estUrl?: string }): Promise<RequestPreview> {
-    const vo = await this.currentVo();
-    const policy = policyFor(vo);
-    const keys = await this.o.keys.resolve();
-    let connector: ConnectorView;
-    const sandboxed = vo.sandbox && this.o.sandbox && !input.estUrl;
-    if (sandboxed) {
-      const ep = await sandboxEndpoint(this.o.sandbox!);
-      connector = {
-        kind: 'sandbox',
-        estUrl: ep.estUrl,
-        description: 'The sandbox CA on this computer (EST, RFC 7030). Your sponsor approves on the sandbox sponsor page — in the sandbox, that is you.',
-        caTrusted: await sandboxCaTrusted(this.o.sandbox!, this.o.context.dataDir),
-        trustBundle: 'sandbox',
-        enrolmentCode: 'sandbox-default',
-      };
-    } else if (input.estUrl) {
-      let url = input.estUrl;
-      try {
-        url = checkEstUrl(input.estUrl);
-      } catch {
-        // shown as typed; requestStart names the problem
-      }
-      connector = {
-        kind: 'est',
-        estUrl: url,
-        description: 'The EST (RFC 7030) certificate authority at this address. Its certificate must be installed by the Trust CAs step.',
-        caTrusted: null,
-        enrolmentCode: 'unknown',
-      };
-    } else {
-      connector = {
-        kind: 'none',
-        description: `OSG Onboard knows no certificate authority connection for ${vo.displayName} in this version. If your VO gave you an EST address and an enrolment code, enter them below; otherwise follow your VO’s instructions to get your certificate (for OSG: CILogon).`,
-        caTrusted: null,
-        enrolmentCode: 'unknown',
-      };
-    }
-    let subject: Dn | undefined;
-    let problem: RequestPreview['problem'];
-    if (input.name) {
-      try {
-        subject = sandboxed ? sandboxIdentity({ name: input.name, email: input.email || undefined }).subject : input.email ? estSubject(input.name, input.email) : undefined;
-      } catch (e) {
-        if (!isOnboardError(e) || e.code !== 'INVALID_INPUT') throw e;
-        problem = { field: e.details?.field === 'e-mail' ? 'email' : 'name', message: e.message };
-      }
-    }
-    return {
-      vo: { name: vo.name, displayName: vo.displayName, sponsor: vo.sponsor, sandbox: vo.sandbox },
-      connector,
-      subject: subject ? formatSlashDn(subject) : undefined,
-      subjectRfc4514: subject ? formatRfc4514Dn(subject) : undefined,
-      subjectNote: sandboxed
-        ? 'The sandbox CA writes your name in Latin letters, as in a passport, and adds a stable id so that two people never share a name. Your e-mail address goes into the certificate’s alternative names.'
-        : 'Your CA decides the final name in the certificate; the request carries your name and e-mail address.',
-      problem,
-      policy: { ...policy, sha256: policySha256(policy) },
-      keySizes: REQUEST_KEY_SIZES,
-      defaultKeySize: 2048,
-      keyProtection: keys.view,
-    };
+    return buildPreview({ vo: await this.currentVo(), sandbox: this.o.sandbox, dataDir: this.o.context.dataDir, keys: this.o.keys }, input);
   }
+
 
   private emitKeygen(fraction: number | null, label: string): void {
     this.o.context.emit('progress', { task: 'keygen', fraction, label });
@@ -519,52 +451,10 @@ export class RequestService {
     this.refuseWhileWaiting(current, 'import');
     this.busy = true;
     try {
-      const emit = (fraction: number | null, label: string) => this.o.context.emit('progress', { task: 'import', fraction, label });
-      emit(null, input.source.kind === 'p12' ? 'Opening the .p12 file…' : 'Opening usercert.pem and userkey.pem…');
-      const opened = await openCredential({
-        source: input.source,
-        password: input.password,
-        homeDir: this.homeDir,
-        dataDir: this.o.context.dataDir,
-        now: this.now(),
-        onProgress: (f, label) => emit(f === null ? null : Math.min(0.7, f * 0.7), label),
-      });
-      const vo = (await this.o.vo.current())?.vo;
-      const keys = await this.o.keys.resolve();
-      let passphrase: string | undefined;
-      if (keys.view.mode === 'typed') {
-        passphrase = input.keyPassphrase ?? '';
-        const strength = passwordStrength(passphrase, [opened.certificate.subject]);
-        if (!strength.acceptable) throw new OnboardError('INVALID_INPUT', { field: 'key passphrase', detail: strength.reasons.join('; ') });
-      }
-      let sandboxed = false;
-      let estUrl = '';
-      if (this.o.sandbox) {
-        const m = await this.o.sandbox.material();
-        sandboxed = opened.anchor.fingerprint256.toUpperCase() === m.fingerprint256.toUpperCase();
-        if (sandboxed) estUrl = (await sandboxEndpoint(this.o.sandbox)).estUrl;
-      }
-      emit(0.8, 'Keeping your key, encrypted, in OSG Onboard');
-      const store = await this.o.keys.store();
-      const subject = certificateNames(opened.certificate).subject;
-      const record = await store.create({ key: opened.key, subject: formatSlashDn(subject), request: { connector: 'import', source: opened.display }, passphrase });
-      if (passphrase !== undefined) this.o.keys.remember(record.id, passphrase);
-      await store.attachCertificate(record.id, [opened.certificate, ...opened.chain].map(certificatePem).join(''), passphrase);
-      const section = importedSection({
-        credentialId: record.id,
-        opened,
-        vo: vo?.name ?? '',
-        sandbox: sandboxed,
-        estUrl,
-        keyProtection: keys.view.mode,
-        at: this.now().toISOString(),
-      });
-      await this.o.journal.update((j) => {
-        replaceRequestSection(j, section);
-        this.o.journal.record(j, 'request', 'imported', `${section.subject} from ${opened.display}, serial ${section.certificate!.serial}, until ${section.certificate!.notAfter}`);
-        this.o.journal.setStep(j, 'request', 'done', stepSummary(section));
-      });
-      emit(1, 'Your certificate is imported');
+      const section = await importAndStore(
+        { dataDir: this.o.context.dataDir, homeDir: this.homeDir, now: this.now, emit: this.o.context.emit, journal: this.o.journal, vo: this.o.vo, sandbox: this.o.sandbox, keys: this.o.keys },
+        input,
+      );
       return this.view(section);
     } finally {
       this.busy = false;
@@ -582,63 +472,19 @@ export class RequestService {
     this.refuseWhileWaiting(cur, 'renew');
     const certificate = await renewableCertificate(this.o.keys, cur, this.now());
     const s = cur!;
-    if (!(REQUEST_KEY_SIZES as readonly number[]).includes(input.keyBits)) throw new OnboardError('KEY_SIZE_UNSUPPORTED', { bits: input.keyBits });
     this.busy = true;
     let section: RequestSection;
     try {
-      // The current key authenticates the renewal: open it before anything is made.
-      await this.o.keys.unlock(s.credentialId, input.keyPassphrase);
-      const sandboxed = s.sandbox && !!this.o.sandbox && !input.estUrl;
-      let estUrl: string;
-      if (sandboxed) {
-        await requireSandboxTrusted(this.o.sandbox!, this.o.context.dataDir);
-        estUrl = (await sandboxEndpoint(this.o.sandbox!)).estUrl;
-      } else {
-        const url = input.estUrl || s.estUrl;
-        if (!url) throw new OnboardError('REQUEST_NO_CONNECTOR', { vo: s.vo || 'your VO', detail: 'no EST address is known for the CA that issued this certificate' });
-        estUrl = checkEstUrl(url);
-      }
-      const keys = await this.o.keys.resolve();
-      const passphrase = keys.view.mode === 'typed' ? (input.keyPassphrase ?? this.o.keys.typedPassphrase(s.credentialId)) : undefined;
-      if (keys.view.mode === 'typed' && passphrase === undefined) throw new OnboardError('KEY_PASSPHRASE_REQUIRED', { what: 'your saved key' });
-      const bits = input.keyBits;
-      this.emitKeygen(null, `Making a new RSA-${bits} key pair on this computer…`);
-      const key = await generateRsaKey({ bits, onProgress: (f, label) => this.emitKeygen(f === 1 ? 0.6 : null, label) });
-      this.emitKeygen(0.7, 'Signing the renewal request (same name) with the new key');
-      const csr = buildCsr({ key, subject: certificateNames(certificate).subject });
-      this.emitKeygen(0.8, 'Saving the encrypted key');
-      const store = await this.o.keys.store();
-      const record = await store.create({
-        key,
-        subject: s.certificate!.subject,
-        csrPem: csr.pem,
-        request: { connector: 'est', vo: s.vo, estUrl, sandbox: sandboxed, renewOf: s.credentialId },
-        passphrase,
-      });
-      if (passphrase !== undefined) this.o.keys.remember(record.id, passphrase);
-      const c = s.certificate!;
-      section = {
-        credentialId: record.id,
-        state: 'submitting',
-        vo: s.vo,
-        sandbox: sandboxed,
-        name: s.name,
-        email: s.email,
-        subject: c.subject,
-        keyBits: bits,
-        publicKeyFingerprint: publicKeyFingerprint(key),
-        keyProtection: keys.view.mode,
-        estUrl,
-        enrolmentCode: 'none',
-        startedAt: this.now().toISOString(),
-        agreement: s.agreement,
-        origin: 'renewal',
-        renewOf: { credentialId: s.credentialId, serial: c.serial, notAfter: c.notAfter },
-      };
+      section = await prepareRenewal(
+        { dataDir: this.o.context.dataDir, now: this.now, sandbox: this.o.sandbox, keys: this.o.keys, emitKeygen: (f, l) => this.emitKeygen(f, l) },
+        s,
+        certificate,
+        input,
+      );
       const made = section;
       await this.o.journal.update((j) => {
         replaceRequestSection(j, made);
-        this.o.journal.record(j, 'request', 'renewKeyMade', `RSA-${bits}, credential ${record.id}, renews serial ${c.serial}`);
+        this.o.journal.record(j, 'request', 'renewKeyMade', `RSA-${made.keyBits}, credential ${made.credentialId}, renews serial ${made.renewOf!.serial}`);
         this.o.journal.setStep(j, 'request', 'in-progress', stepSummary(made));
       });
     } finally {
