@@ -12,6 +12,7 @@ import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { ensureDir, writeFileAtomic } from '../fs/atomic';
 import { stripPrivateKeyBlocks } from '../../../shared/private-key-blocks';
+import { isSecretKey, REDACTED } from './redact';
 import type { WireError } from '../../../shared/errors';
 
 export const ERROR_LOG_FILE = 'errors.jsonl';
@@ -118,7 +119,8 @@ export class ErrorLog {
       ? Object.fromEntries(
           Object.entries(error.details)
             .filter((kv): kv is [string, string | number | boolean] => kv[1] !== undefined)
-            .map(([k, v]) => [k, typeof v === 'string' ? clip(v, MAX_TEXT) : v]),
+            // A detail named like a secret is not kept even here (0600, on this computer).
+            .map(([k, v]) => [k, isSecretKey(k) && typeof v === 'string' ? REDACTED : typeof v === 'string' ? clip(v, MAX_TEXT) : v]),
         )
       : undefined;
     return {

@@ -34,6 +34,11 @@ const EMAIL = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0
 /** Other people's home folders (`/home/x/`, `/Users/x/`, `C:\Users\x\`) as a second net. */
 const ANY_HOME = /(?:\/home\/|\/Users\/|[A-Za-z]:\\Users\\)[^/\\\s"']+/g;
 
+/** Whether a field of this name holds a secret whatever its value (`password`, `nssPassword`, `adminToken`…). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
 export interface RedactorOptions {
   /** The user's home folder(s): rewritten to `~`. */
   readonly homeDirs: readonly string[];
@@ -146,9 +151,15 @@ export class Redactor {
    */
   assertClean(finalText: string): void {
     if (containsPrivateKey(finalText)) throw new OnboardError('SUPPORT_REDACTION_FAILED', { what: 'a private key block' });
-    if (this.secrets.some((s) => finalText.includes(s))) throw new OnboardError('SUPPORT_REDACTION_FAILED', { what: 'a secret kept on this computer' });
+    // Each value as written and as JSON writes it (a `\` or `"` in it is escaped there).
+    const spellings = (v: string) => [v, JSON.stringify(v).slice(1, -1)];
+    if (this.secrets.some((s) => spellings(s).some((x) => finalText.includes(x)))) {
+      throw new OnboardError('SUPPORT_REDACTION_FAILED', { what: 'a secret kept on this computer' });
+    }
     for (const home of this.homes) {
-      if (new RegExp(`${escapeRe(home)}(?:[/\\\\"]|$)`).test(finalText)) throw new OnboardError('SUPPORT_REDACTION_FAILED', { what: 'the home folder path' });
+      for (const h of spellings(home)) {
+        if (new RegExp(`${escapeRe(h)}(?:[/\\\\"]|$)`).test(finalText)) throw new OnboardError('SUPPORT_REDACTION_FAILED', { what: 'the home folder path' });
+      }
     }
   }
 }

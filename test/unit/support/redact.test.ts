@@ -93,6 +93,18 @@ describe('support bundle redaction rules', () => {
     }
   });
 
+  it('assertClean also finds a Windows home or a secret as JSON escapes them', () => {
+    const r = new Redactor({ homeDirs: ['C:\\Users\\alice'], secrets: ['pw"with\\quote'] });
+    expect(r.text('C:\\Users\\alice\\.globus')).toBe('~\\.globus');
+    expect(() => r.assertClean(JSON.stringify({ f: 'C:\\Users\\alice\\x' }))).toThrow(/home folder/);
+    expect(() => r.assertClean(JSON.stringify({ f: 'a pw"with\\quote b' }))).toThrow(/secret/);
+  });
+
+  it('redacts secrets and paths in object keys too', () => {
+    const r = redactor(['Xy7-sandbox-PASS']);
+    expect(r.value({ [`${HOME}/.globus`]: 1, 'Xy7-sandbox-PASS': 2 })).toEqual({ '~/.globus': 1, [REDACTED]: 2 });
+  });
+
   it('no planted secret survives in any text around it (property)', () => {
     const secret = 'PLANTED-Secret-9f8e7d';
     fc.assert(
