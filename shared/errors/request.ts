@@ -8,7 +8,7 @@ export const requestErrors = defineErrors({
   },
   REQUEST_NO_CONNECTOR: {
     message: 'OSG Onboard cannot send a certificate request to the certificate authority of {vo} from here: {detail}.',
-    hint: 'If your VO gave you an EST address (RFC 7030) and an enrolment code, enter them under “Certificate authority”. Otherwise follow your VO’s instructions to get your certificate (for OSG: CILogon), then import it with `osg-onboard p12 import`.',
+    hint: 'If your VO gave you an EST address (RFC 7030) and an enrolment code, enter them under “Certificate authority”. Otherwise follow your VO’s instructions to get your certificate (for OSG: CILogon), then bring it in with “I already have a certificate” (or `osg-onboard request import --p12 FILE`).',
   },
   REQUEST_CA_NOT_TRUSTED: {
     message: 'The certificate authority’s certificate is not trusted yet: {ca} is not in OSG Onboard’s trust.',

@@ -97,6 +97,18 @@ export const commands: readonly CliCommand[] = [
     load: async () => (await import('./request')).requestResume,
   },
   {
+    words: ['request', 'import'],
+    summary: 'Use a certificate you already have (a .p12/.pfx, or usercert.pem + userkey.pem in ~/.globus): checks it and keeps it as your credential; the file is only read',
+    usage: 'osg-onboard request import (--p12 FILE | --globus [DIR]) [--pwstdin] [--json]',
+    load: async () => (await import('./request')).requestImport,
+  },
+  {
+    words: ['request', 'renew'],
+    summary: 'Renew your certificate (EST simplereenroll, signed in with the current certificate): a new key, the same name; the old credential is kept',
+    usage: 'osg-onboard request renew [--bits 2048|3072|4096] [--est-url URL] [--no-wait] [--pwstdin] [--json]',
+    load: async () => (await import('./request')).requestRenew,
+  },
+  {
     words: ['key', 'new'],
     summary: 'Make a new RSA private key (native keygen): into the app’s credential store, or encrypted PKCS#8 to --out',
     usage: 'osg-onboard key new [--bits 2048|3072|4096] [--out FILE] [--pwstdin] [--json]',

@@ -181,3 +181,83 @@ export async function requestResume(io: CliIo): Promise<number> {
     await services.dispose();
   }
 }
+
+const IMPORT_USAGE = 'osg-onboard request import (--p12 FILE | --globus [DIR]) [--pwstdin] [--json]';
+
+function describeWithPrevious(s: RequestStatusView): string {
+  const lines = [describe(s).trimEnd()];
+  if (s.origin === 'import') lines.push(`  imported:    from ${s.importedFrom}`);
+  if (s.renewOf) lines.push(`  renews:      serial ${s.renewOf.serial} (valid until ${s.renewOf.notAfter})`);
+  for (const w of s.warnings ?? []) lines.push(`  note:        ${w}`);
+  for (const p of s.previous) lines.push(`  previous:    serial ${p.serial}, ${p.origin}, valid until ${p.notAfter} (kept)`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * `request import`: an existing credential — a .p12/.pfx, or usercert.pem + userkey.pem (~/.globus
+ * by default) — checked and kept as the Request step's credential. The source is only read.
+ * With --pwstdin: line 1 the .p12 password (or userkey.pem passphrase), line 2 the new key
+ * passphrase when keys are typed (no keychain).
+ */
+export async function requestImport(io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...io.argv],
+    options: { p12: { type: 'string' }, globus: { type: 'boolean' }, pwstdin: { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const json = values.json ?? false;
+  if (!!values.p12 === !!values.globus || (positionals.length > 0 && !values.globus) || positionals.length > 1) {
+    return reportError(io, new OnboardError('USAGE', { detail: 'give either --p12 FILE or --globus [DIR]', usage: IMPORT_USAGE }), json);
+  }
+  const services = open(io, json);
+  try {
+    const fromStdin = values.pwstdin ?? false;
+    const sources = await services.request.importSources();
+    const source = values.p12
+      ? { kind: 'p12' as const, path: path.resolve(values.p12) }
+      : { kind: 'globus' as const, dir: positionals[0] ? path.resolve(positionals[0]) : undefined };
+    const password = await readPassword(io, source.kind === 'p12' ? 'Password of the .p12 file: ' : 'Passphrase of userkey.pem: ', fromStdin);
+    let keyPassphrase: string | undefined;
+    if (sources.keyProtection.mode === 'typed') {
+      if (!json && !fromStdin) io.stderr.write(`The keychain is not used (${sources.keyProtection.reason ?? 'your choice in the Protect step'}): choose a passphrase for the key OSG Onboard keeps.\n`);
+      keyPassphrase = await readPassword(io, 'Key passphrase for OSG Onboard: ', fromStdin);
+    }
+    const s = await services.request.importCredential({ source, password, keyPassphrase });
+    if (json) printJson(io, s);
+    else io.stdout.write(describeWithPrevious(s));
+    return 0;
+  } catch (e) {
+    return reportError(io, e, json);
+  } finally {
+    await services.dispose();
+  }
+}
+
+/**
+ * `request renew`: a new key and EST simplereenroll authenticated by the current certificate; the
+ * old credential is kept. With --pwstdin (typed keys): the current key's passphrase.
+ */
+export async function requestRenew(io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...io.argv],
+    options: { bits: { type: 'string' }, 'est-url': { type: 'string' }, 'no-wait': { type: 'boolean' }, pwstdin: { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: false,
+  });
+  const json = values.json ?? false;
+  const services = open(io, json);
+  try {
+    const before = await services.request.status({ resume: false });
+    if (!before || before.state !== 'issued') throw new OnboardError('REQUEST_RENEW_NONE');
+    const keyPassphrase = before.keyProtection === 'typed' ? await readPassword(io, 'Passphrase of your current key: ', values.pwstdin ?? false) : undefined;
+    if (!json) io.stderr.write(`Renewing ${before.subject} (serial ${before.certificate?.serial}, valid until ${before.certificate?.notAfter})\n`);
+    const s = await services.request.renew({ keyBits: Number(values.bits ?? 2048), keyPassphrase, estUrl: values['est-url'] });
+    const out = await waitIfPending(io, services, s, json, !values['no-wait']);
+    if (json) printJson(io, out);
+    else io.stdout.write(describeWithPrevious(out));
+    return exitCode(out);
+  } catch (e) {
+    return reportError(io, e, json);
+  } finally {
+    await services.dispose();
+  }
+}
