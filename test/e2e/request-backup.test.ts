@@ -5,22 +5,19 @@
 // waiting for the sponsor and started again: it resumes with the same key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { README_SHOTS, SHOTS as shots, appEnv, callOnboard, launchChromium, openPage as openPageIn, scanBothThemes, startApp, tempDirs, type RunningApp, type TempDirs } from '../helpers/journey';
 import { startTestBus, type TestBus } from '../helpers/keyring';
 import { TrustService } from '../../electron/services/trust';
 import { Sandbox } from '../../electron/sandbox';
 
-const shots = path.join(ROOT, 'test-results', 'screenshots');
 const P12_PASSWORD = 'Correct horse battery staple 42';
 const KEY_PASSPHRASE = 'quartz meadow lantern violin';
 
+let dirs: TempDirs;
 let root: string;
 let browser: Browser;
 let bus: TestBus;
@@ -29,51 +26,12 @@ function sh(cmd: string, args: string[], input?: string): string {
   return execFileSync(cmd, args, { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
 }
 
-async function openPage(opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext(opts);
-  const page = await context.newPage();
-  page.on('close', () => void context.close().catch(() => {}));
-  return page;
-}
-
-async function axe(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`).join('; ')})`);
-}
-
-/** Waits until MUI's colour transitions are over in the given theme. */
-async function settleTheme(page: Page, dark: boolean): Promise<void> {
-  const bg = dark ? 'rgb(15, 20, 25)' : 'rgb(245, 247, 250)';
-  const title = dark ? 'rgb(255, 255, 255)' : 'rgba(0, 0, 0, 0.87)';
-  await page.waitForFunction(([b, t]) => {
-    const h = document.querySelector('#step-title');
-    return getComputedStyle(document.body).backgroundColor === b && h !== null && getComputedStyle(h).color === t;
-  }, [bg, title] as const);
-  await page.waitForTimeout(400); // button and chip transitions (≤ 250 ms)
-}
+const openPage = (opts: BrowserContextOptions = {}): Promise<Page> => openPageIn(browser, opts);
 
 /** Axe in light and dark, zero violations, and a screenshot of each. */
-async function checkState(page: Page, name: string): Promise<void> {
-  await settleTheme(page, false);
-  expect(await axe(page), `${name} (light)`).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}-light.png`), fullPage: true });
-  await page.getByRole('button', { name: 'Dark theme' }).click();
-  await settleTheme(page, true);
-  expect(await axe(page), `${name} (dark)`).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}-dark.png`), fullPage: true });
-  await page.getByRole('button', { name: 'Light theme' }).click();
-  await settleTheme(page, false);
-}
+const checkState = (page: Page, name: string): Promise<void> => scanBothThemes(page, name);
 
-async function call<T>(page: Page, name: string, input: unknown): Promise<T> {
-  const env = await page.evaluate(
-    async ([n, i]) => (window.onboard as unknown as Record<string, (x: unknown) => Promise<unknown>>)[n](i),
-    [name, input] as const,
-  );
-  const e = env as { ok: boolean; value?: T; error?: { message: string } };
-  if (!e.ok) throw new Error(`${name}: ${e.error?.message}`);
-  return e.value as T;
-}
+const call = <T>(page: Page, name: string, input: unknown): Promise<T> => callOnboard<T>(page, name, input);
 
 /** The Trust CAs step through its procedure when it exists, else the trust service directly. */
 async function trustSandbox(page: Page, dataDir: string, home: string): Promise<string> {
@@ -159,8 +117,8 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-request-'));
-  mkdirSync(shots, { recursive: true });
+  dirs = tempDirs('request');
+  root = dirs.root;
   browser = await launchChromium();
   bus = await startTestBus();
   await bus.startKeyring({ unlockPassword: 'login-password' });
@@ -169,7 +127,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await bus?.stop();
-  rmSync(root, { recursive: true, force: true });
+  dirs?.cleanup();
 });
 
 describe('Request and Back up steps (browser mode, sandbox CA, keychain)', () => {
@@ -180,7 +138,7 @@ describe('Request and Back up steps (browser mode, sandbox CA, keychain)', () =>
 
   beforeAll(async () => {
     mkdirSync(dataDir(), { recursive: true });
-    app = await startApp({ dataDir: dataDir(), env: { ...bus.env, X509_CERT_DIR: undefined } });
+    app = await startApp({ dataDir: dataDir(), env: appEnv(home(), { bus, extra: bus.env }) });
     page = await openPage();
     await page.goto(app.openUrl);
     await page.getByTestId('environment').waitFor();
@@ -256,7 +214,7 @@ describe('Request and Back up steps (browser mode, sandbox CA, keychain)', () =>
     expect(await page.getByTestId('cert-issuer').textContent()).toContain('Sandbox');
     await page.getByTestId('caption-request').filter({ hasText: /Ada Lovelace/ }).waitFor();
     await checkState(page, 'request-issued');
-    copyFileSync(path.join(shots, 'request-waiting-light.png'), path.join(ROOT, 'build', 'screenshots', 'request.png'));
+    copyFileSync(path.join(shots, 'request-waiting-light.png'), path.join(README_SHOTS, 'request.png'));
 
     // Nothing in the journal was lost on the way: the VO, the agreement, each failure, the earlier requests.
     const j = journal(dataDir());
@@ -286,7 +244,7 @@ describe('Request and Back up steps (browser mode, sandbox CA, keychain)', () =>
     await page.getByTestId('backup-result').waitFor();
     expect(await page.getByTestId('backup-saved-path').textContent()).toBe(target);
     await checkState(page, 'backup-saved');
-    copyFileSync(path.join(shots, 'backup-saved-light.png'), path.join(ROOT, 'build', 'screenshots', 'backup.png'));
+    copyFileSync(path.join(shots, 'backup-saved-light.png'), path.join(README_SHOTS, 'backup.png'));
 
     sh('openssl', ['pkcs12', '-info', '-noout', '-in', target, '-passin', `pass:${P12_PASSWORD}`]);
     const leaf = sh('openssl', ['pkcs12', '-in', target, '-nokeys', '-clcerts', '-passin', `pass:${P12_PASSWORD}`]);
@@ -323,7 +281,7 @@ describe('Request and Back up steps (browser mode, sandbox CA, keychain)', () =>
 describe('Restart while waiting for the sponsor (no keychain: the key passphrase is typed)', () => {
   const dataDir = () => path.join(root, 'data-b');
   const home = () => path.join(root, 'home-b');
-  const env = () => ({ HOME: home(), X509_CERT_DIR: undefined, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(root, 'no-bus')}` });
+  const env = () => appEnv(home(), { extra: { DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(root, 'no-bus')}` } });
   let app: RunningApp | undefined;
 
   afterAll(async () => {
