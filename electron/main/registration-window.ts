@@ -88,6 +88,10 @@ export function openRegistrationWindow(request: RegistrationWindowRequest): Prom
     return { action: 'deny' };
   });
   win.once('ready-to-show', () => win.show());
+  // A page that cannot load (TLS refused, server down) shows Chromium's error page: show that too.
+  win.webContents.once('did-fail-load', () => {
+    if (!win.isDestroyed() && !win.isVisible()) win.show();
+  });
   win.on('closed', () => {
     open.delete(id);
     resolve({ openedAt, closedAt: new Date().toISOString(), certificatePresented: w.presented, problem: w.problem, openedInBrowser: w.openedInBrowser, refused: w.refused });

@@ -143,6 +143,8 @@ export class WebRegistrationService {
       const old = readWebRegistration(j, vo.name) ?? {};
       writeWebRegistration(j, vo.name, { ...old, window: { ...outcome, openedInBrowser: [...outcome.openedInBrowser], refused: [...outcome.refused] } });
       this.o.journal.record(j, 'register', 'registrationWindowClosed', outcome.certificatePresented ? 'certificate presented' : outcome.problem ? outcome.problem.code : 'no certificate asked');
+      // The stepper: visited, not done — only the user can say they registered (registerHandoffDone).
+      if (j.steps.register?.status !== 'done') this.o.journal.setStep(j, 'register', 'in-progress', 'registration page opened');
     });
     return { import: imported, window: outcome };
   }

@@ -132,6 +132,10 @@ describe('registration window (desktop): the certificate in the browser store, p
     expect(store).toMatchObject({ db: a.db, nickname: 'Jane Doe (OSG Onboard)', alreadyPresent: false, sha256: view.certificate!.fingerprintSha256 });
     expect(view.handoff!.certificateSha256).toBe(view.certificate!.fingerprintSha256);
     expect(view.handoff!.lastWindow).toMatchObject({ certificatePresented: true, refused: [] });
+    // The stepper says the page was opened — not that the registration is done.
+    expect((await new Journal(a.dataDir).read()).steps.register).toMatchObject({ status: 'in-progress', summary: 'registration page opened' });
+    // Desktop instructions: the window picks the certificate, the user is not asked to.
+    expect(view.handoff!.instructions.join(' ')).not.toMatch(/When asked for a certificate/);
 
     // The window: the VO's page, its origin only, our certificate by SHA-256.
     expect(a.opened).toEqual([{ url: 'https://osg-htc.org/technology/policy/new-ospool-user/', origin: 'https://osg-htc.org', certificateSha256: store.sha256, title: expect.stringContaining('registration') }]);

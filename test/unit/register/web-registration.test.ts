@@ -4,6 +4,9 @@ import { chooseClientCertificate, colonHex, electronFingerprint, fingerprintByte
 import { nicknameFor } from '../../../electron/services/web-registration/browser-store';
 import { OnboardError } from '../../../shared/errors';
 import { TestPki } from '../../helpers/registration-pki';
+import { handoffFor } from '../../../electron/services/register/register-handoff';
+import type { VoEntry } from '../../../shared/vo';
+import type { JournalData } from '../../../electron/services/journal/journal';
 
 /** Electron's Certificate structure for a PEM, as net_converter.cc fills it. */
 function offer(pem: string, over: Partial<OfferedCertificate> = {}): OfferedCertificate {
@@ -142,5 +145,36 @@ describe('the registration window’s allow-list', () => {
 describe('the browser store nickname', () => {
   it('is the CN plus where it came from, without characters NSS tools choke on', () => {
     expect(nicknameFor(new X509Certificate(mine))).toBe('Jane Doe (OSG Onboard)');
+  });
+});
+
+describe('the hand-off view, browser mode and desktop app', () => {
+  const vo = {
+    name: 'vo.example.org', displayName: 'Example VOMRS VO', description: 'x', sandbox: false, groups: [], vomsServers: [], submitHosts: [], sources: [],
+    registration: { kind: 'vomrs', url: 'https://vomrs.example.org:8443/vomrs/vo.example.org/vomrs?path=/RootNode' },
+  } as unknown as VoEntry;
+  const journal = (extra: Record<string, unknown> = {}) => ({ version: 1, steps: {}, history: [], ...extra }) as unknown as JournalData;
+
+  it('browser mode: import the p12 into the browser, then open the page; says why the app cannot', () => {
+    const h = handoffFor(journal({ backup: { last: { path: '/home/jane/usercred.p12' } } }), vo, { held: null, shell: 'browser' });
+    expect(h.instructions[0]).toMatch(/Import your certificate into this browser first: the file \/home\/jane\/usercred\.p12/);
+    expect(h.limitation).toMatch(/cannot present your certificate/);
+    expect(h.browserStore).toBeUndefined();
+  });
+
+  it('desktop: the window picks the certificate (the user is not asked to), VOMRS words, the import and the last visit from the journal', () => {
+    const imp = { db: 'sql:/home/jane/.pki/nssdb', nickname: 'Jane Doe (OSG Onboard)', sha256: 'AB:CD', subject: 'CN=Jane Doe', alreadyPresent: false, createdDb: true, at: '2026-01-01T00:00:00.000Z', credentialId: 'c1', removedAt: '2026-01-02T00:00:00.000Z' };
+    const win = { openedAt: 'a', closedAt: 'b', certificatePresented: true, openedInBrowser: ['https://www.example.org/'], refused: [] };
+    const h = handoffFor(journal({ webRegistration: { 'vo.example.org': { import: imp, window: win } } }), vo, { held: null, shell: 'electron' });
+    expect(h.instructions.join(' ')).toContain('“Registration (Phase I)”');
+    expect(h.instructions.join(' ')).not.toMatch(/When asked for a certificate|Import your certificate/);
+    expect(h.limitation).not.toMatch(/cannot present/);
+    expect(h.browserStore).toEqual({ db: imp.db, nickname: imp.nickname, sha256: 'AB:CD', subject: 'CN=Jane Doe', alreadyPresent: false, at: imp.at, removedAt: imp.removedAt });
+    expect(h.lastWindow).toEqual(win);
+  });
+
+  it('a journal section that does not parse is ignored, not trusted', () => {
+    const h = handoffFor(journal({ webRegistration: { 'vo.example.org': { import: { db: 3 } } } }), vo, { held: null, shell: 'electron' });
+    expect(h.browserStore).toBeUndefined();
   });
 });
