@@ -25,6 +25,8 @@ export interface SupportReplayView {
   readonly bundleCreatedAt: string;
   readonly userAppVersion: string;
   readonly userEnvironment: 'sandbox' | 'production';
+  /** The VO the user chose (seeded into the replay's journal), or null. */
+  readonly userVo: string | null;
   readonly startedAt: string;
   /** Bundle parts that were not replayed (unknown steps, an invalid custom VO…), in words. */
   readonly ignored: readonly string[];

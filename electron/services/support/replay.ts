@@ -28,6 +28,7 @@ const replayMarkerSchema = z.object({
   bundleCreatedAt: z.string(),
   userAppVersion: z.string(),
   userEnvironment: z.enum(['sandbox', 'production']),
+  userVo: z.string().nullable(),
   startedAt: z.string(),
   ignored: z.array(z.string()),
 });
@@ -158,6 +159,7 @@ export async function prepareReplay(opts: {
     bundleCreatedAt: bundle.createdAt,
     userAppVersion: bundle.app.version,
     userEnvironment: bundle.app.environment,
+    userVo: seed.vo?.name ?? null,
     startedAt: now().toISOString(),
     ignored: seed.ignored,
   };

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import HelpOutlinedIcon from '@mui/icons-material/HelpOutlined';
 import type { OnboardApi } from '../../../shared/contract';
@@ -11,8 +12,10 @@ export function GetHelp({ api }: { api: OnboardApi }) {
   const [anchor, setAnchor] = useState<HTMLButtonElement | null>(null);
   return (
     <>
-      <Button ref={setAnchor} color="inherit" variant="outlined" startIcon={<HelpOutlinedIcon />} onClick={() => setOpen(true)} data-testid="get-help">
-        Get help
+      <Button ref={setAnchor} color="inherit" variant="outlined" startIcon={<HelpOutlinedIcon />} onClick={() => setOpen(true)} data-testid="get-help"
+        aria-label="Get help" sx={{ flexShrink: 0, minWidth: 0, '& .MuiButton-startIcon': { mr: { xs: 0, md: 1 } } }}>
+        {/* Narrow windows: the icon alone (the app bar is full). */}
+        <Box component="span" sx={{ display: { xs: 'none', md: 'inline' } }}>Get help</Box>
       </Button>
       <SupportDialog api={api} open={open} onClose={() => setOpen(false)} />
       <ReplayBanner api={api} anchor={anchor} />

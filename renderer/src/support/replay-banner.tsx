@@ -34,6 +34,8 @@ export function ReplayBanner({ api, anchor }: { api: OnboardApi; anchor: HTMLEle
     <Alert severity="warning" icon={<ReplayIcon fontSize="inherit" />} data-testid="replay-banner" sx={{ borderRadius: 0 }}>
       <strong>Replay of {replay.bundleFile} — sandbox.</strong> A help-desk replay of a user’s steps (their OSG Onboard{' '}
       {replay.userAppVersion}, {replay.userEnvironment}); nothing here is their real credential.
+      {replay.userVo && replay.userVo !== 'sandbox' &&
+        ` Their VO is ${replay.userVo}: its real services are contacted only if you type their address — choose the sandbox VO to walk the steps against the sandbox.`}
       {replay.ignored.length > 0 && ` Not replayed: ${replay.ignored.join('; ')}.`}
     </Alert>,
     host,

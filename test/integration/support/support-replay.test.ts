@@ -93,7 +93,7 @@ describe('osg-onboard support bundle / support replay', () => {
     try {
       expect(s.context.environment).toBe('sandbox');
       const info = await createDispatcher(s.handlers)('supportReplayInfo', {});
-      expect(info).toMatchObject({ ok: true, value: { bundleFile: 'alice-bundle.json', userEnvironment: 'production', ignored: [] } });
+      expect(info).toMatchObject({ ok: true, value: { bundleFile: 'alice-bundle.json', userEnvironment: 'production', userVo: 'osg', ignored: [] } });
       const app = await createDispatcher(s.handlers)('appInfo', {});
       expect(app).toMatchObject({ ok: true, value: { environment: 'sandbox', progress: { request: { status: 'failed' }, trust: { status: 'done' } } } });
     } finally {
