@@ -123,11 +123,17 @@ describe.skipIf(!electron.path)('Electron window: Register on a VO’s web page 
     // Its page has no bridge to the app and no Node; its settings are the literal ones.
     expect(await reg.evaluate(() => ({ onboard: typeof (window as unknown as { onboard?: unknown }).onboard, require: typeof (window as unknown as { require?: unknown }).require, process: typeof (window as unknown as { process?: unknown }).process })))
       .toEqual({ onboard: 'undefined', require: 'undefined', process: 'undefined' });
-    const prefs = await app.evaluate(({ BrowserWindow }) =>
-      BrowserWindow.getAllWindows().map((w) => ({ url: w.webContents.getURL(), prefs: (w.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences() })));
-    const regPrefs = prefs.find((p) => p.url.startsWith(origin))!.prefs;
-    expect(regPrefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, partition: 'osg-vo-registration' });
-    expect(regPrefs.preload ?? '').toBe('');
+    const windows = await app.evaluate(({ BrowserWindow, session }) =>
+      BrowserWindow.getAllWindows().map((w) => ({
+        url: w.webContents.getURL(),
+        prefs: (w.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null }).getLastWebPreferences() ?? {},
+        ownSession: w.webContents.session === session.fromPartition('osg-vo-registration'),
+        defaultSession: w.webContents.session === session.defaultSession,
+      })));
+    const regWindow = windows.find((w) => w.url.startsWith(origin))!;
+    expect(regWindow.prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(regWindow.prefs.preload ?? '').toBe('');
+    expect({ own: regWindow.ownSession, shared: regWindow.defaultSession }).toEqual({ own: true, shared: false });
 
     // Away from the VO's origin: refused (http, file:), the window stays on the page.
     await reg.evaluate(() => { window.location.href = 'http://127.0.0.1:9/'; });
@@ -139,7 +145,8 @@ describe.skipIf(!electron.path)('Electron window: Register on a VO’s web page 
     expect(certutil(['-L', '-d', db])).toMatch(/^Jane Doe \(OSG Onboard\)\s+u,u,u$/m);
     expect(certutil(['-K', '-d', db])).toMatch(/Jane Doe \(OSG Onboard\)/);
 
-    await reg.close();
+    // The user closes the window (as its close button does).
+    await app.evaluate(({ BrowserWindow }, o) => BrowserWindow.getAllWindows().find((w) => w.webContents.getURL().startsWith(o))?.close(), origin);
     await page.getByTestId('web-window-last').waitFor();
     expect(await page.getByTestId('web-window-last').textContent()).toContain('presented it');
     expect(await page.getByTestId('web-window-nickname').textContent()).toBe('Jane Doe (OSG Onboard)');
