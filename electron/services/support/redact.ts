@@ -6,13 +6,14 @@
  */
 import { containsPrivateKey, stripPrivateKeyBlocks } from '../../../shared/private-key-blocks';
 import { OnboardError } from '../../../shared/errors';
+import { stripHeaderlessKeys } from './headerless-keys';
 
 export const REDACTED = '[redacted]';
 
 export type RedactionRule = 'private-key-block' | 'known-secret' | 'secret-field' | 'secret-in-text' | 'home-path' | 'email';
 
 export const RULE_TEXT: Readonly<Record<RedactionRule, string>> = {
-  'private-key-block': 'Private key blocks (-----BEGIN … PRIVATE KEY-----) removed',
+  'private-key-block': 'Private keys removed (-----BEGIN … PRIVATE KEY----- blocks, and key data without those lines)',
   'known-secret': 'Secrets this computer keeps (sandbox account password, enrolment code, confirmation ids) replaced by [redacted]',
   'secret-field': 'Fields named like a password, passphrase, token or code replaced by [redacted]',
   'secret-in-text': 'Passwords, tokens and codes written in text or addresses (token=…, password: …, Bearer …) replaced by [redacted]',
@@ -88,7 +89,9 @@ export class Redactor {
   text(input: string): string {
     const stripped = stripPrivateKeyBlocks(input);
     this.count('private-key-block', stripped.removed);
-    let s = stripped.text;
+    const headerless = stripHeaderlessKeys(stripped.text);
+    this.count('private-key-block', headerless.removed);
+    let s = headerless.text;
     if (containsPrivateKey(s)) {
       // A marker the block rule could not take (e.g. split oddly): drop the whole string.
       this.count('private-key-block');
@@ -151,6 +154,7 @@ export class Redactor {
    */
   assertClean(finalText: string): void {
     if (containsPrivateKey(finalText)) throw new OnboardError('SUPPORT_REDACTION_FAILED', { what: 'a private key block' });
+    if (stripHeaderlessKeys(finalText).removed) throw new OnboardError('SUPPORT_REDACTION_FAILED', { what: 'private key data' });
     // Each value as written and as JSON writes it (a `\` or `"` in it is escaped there).
     const spellings = (v: string) => [v, JSON.stringify(v).slice(1, -1)];
     if (this.secrets.some((s) => spellings(s).some((x) => finalText.includes(x)))) {

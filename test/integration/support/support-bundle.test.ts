@@ -90,6 +90,8 @@ beforeAll(() => {
     history: [
       { at: '2026-11-24T18:00:00.000Z', step: 'chooseVo', event: 'done', detail: 'sandbox' },
       { at: '2026-11-24T18:02:00.000Z', step: 'request', event: 'note', detail: `password: ${S.historyPassword} in ${home}/.globus for ${S.emailLocal}@physics.example.edu` },
+      // A key's base64 pasted without its PEM lines.
+      { at: '2026-11-24T18:02:30.000Z', step: 'request', event: 'note', detail: `pasted ${rawKeyPem.split('\n').filter((l) => l && !l.startsWith('-----')).join('\n')}` },
       { at: '2026-11-24T18:03:00.000Z', step: 'register', event: 'note', detail: `admin https://127.0.0.1:9/sandbox-admin/login?token=${S.adminToken} sandbox pw ${S.accountPassword} confirm https://127.0.0.1:9/confirm/${S.confirmationId}` },
     ],
     mystery: { password: S.journalPassword },
