@@ -119,7 +119,7 @@ export function WebWindowPanel({ view, onView }: { view: RegisterView; onView: (
       {store && (
         <Alert severity={store.removedAt ? 'info' : 'success'} sx={{ mt: 2 }} data-testid="web-window-store"
           action={!store.removedAt && !store.alreadyPresent
-            ? <Button color="inherit" size="small" onClick={() => void remove()} disabled={removing || opening} data-testid="web-window-remove">Remove</Button>
+            ? <Button color="inherit" size="small" onClick={() => void remove()} disabled={removing || opening} aria-label="Remove your certificate and key from the browser certificate store" data-testid="web-window-remove">Remove</Button>
             : undefined}>
           <AlertTitle>
             {store.removedAt
