@@ -83,7 +83,7 @@ export function IssuedPanel({ status, onBackup, onNew }: { status: RequestStatus
   return (
     <Box data-testid="request-issued">
       <Alert severity="success" sx={{ mb: 2 }}>
-        <AlertTitle>Your certificate is issued</AlertTitle>
+        <AlertTitle>{status.origin === 'import' ? `Your certificate is imported from ${status.importedFrom ?? 'your file'}` : status.origin === 'renewal' ? 'Your certificate is renewed' : 'Your certificate is issued'}</AlertTitle>
         It is stored with your key in OSG Onboard. Next, save a backup (usercred.p12) protected by a password.
       </Alert>
       {status.certificate && (

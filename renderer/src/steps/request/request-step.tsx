@@ -15,6 +15,8 @@ import { ErrorAlert } from '../../components/error-alert';
 import { ProgressPanel } from '../../components/progress-panel';
 import { RequestForm, type RequestFormValues } from './request-form';
 import { IssuedPanel, PassphrasePanel, RetryPanel, WaitingPanel } from './request-panels';
+import { RequestOrImport } from './request-or-import';
+import { PreviousCredentials, RenewPanel } from './renew-panel';
 
 const TRUST_CODES = new Set(['REQUEST_CA_NOT_TRUSTED', 'ISSUER_CA_NOT_TRUSTED']);
 
@@ -130,7 +132,9 @@ export function RequestStep({ vo, goTo }: StepProps) {
           </Box>
         )}
         {starting && <ProgressPanel progress={keygen} fallbackLabel="Making your key…" />}
-        <RequestForm key={formKey} initial={lastValues} busy={busy} onSubmit={start} goTo={goTo} />
+        <RequestOrImport hidden={starting} goTo={goTo} onImported={(s) => { setStatus(s); setShowForm(false); }}>
+          <RequestForm key={formKey} initial={lastValues} busy={busy} onSubmit={start} goTo={goTo} />
+        </RequestOrImport>
       </>
     );
   } else {
@@ -147,6 +151,8 @@ export function RequestStep({ vo, goTo }: StepProps) {
           <WaitingPanel status={s} sponsor={vo.vo.sponsor} busy={busy} onCancel={() => void act(() => api.requestCancel({}))} />
         )}
         {s.state === 'issued' && <IssuedPanel status={s} onBackup={() => goTo('backup')} onNew={newRequest} />}
+        {s.state === 'issued' && <RenewPanel status={s} onChanged={setStatus} onNew={newRequest} />}
+        <PreviousCredentials previous={s.previous} />
         {s.state === 'needs-passphrase' && <PassphrasePanel busy={busy} onSubmit={(p) => void act(() => api.requestResume({ keyPassphrase: p }))} />}
         {(s.state === 'failed' || s.state === 'rejected') && s.error && (
           <Box data-testid={`request-${s.state}-error`}>
