@@ -27,6 +27,8 @@ const SECRET_KEY = /^(pass|passwd|pwd|pin|otp|cookie|authorization|bearer|secret
 /** `token=…`, `password: …`, `Bearer …` and the like inside free text (URLs, messages, stacks). */
 const SECRET_PARAM = /([?#&;])((?:access_|refresh_|admin_|form_|id_)?token|code|key|state|secret|sig|signature|enrol?lment[_-]?code|confirmation[_-]?(?:id|code)|confirmationId|password|passphrase|passwd|pwd)=([^\s&#"'<>)]+)/gi;
 const SECRET_COLON = /\b(password|passphrase|passwd|pwd|secret|token|enrol?lment[ _-]?code|confirmation[ _-]?id)(\s*[:=]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;"'&#]+)/gi;
+/** A JSON Web Token (IAM access and ID tokens) anywhere in text. */
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 /** Secrets in URL paths: `/confirm/<32 hex>`, `user:pass@host`. */
 const CONFIRM_PATH = /(\/(?:confirm|confirmation|verify|reset)[\w-]*\/)([0-9a-fA-F]{16,}|[A-Za-z0-9_-]{20,})/g;
@@ -107,6 +109,7 @@ export class Redactor {
     s = this.sub(s, URL_USERINFO, 'secret-in-text', (_w, scheme, user) => `${scheme}${user}:${REDACTED}@`);
     s = this.sub(s, SECRET_PARAM, 'secret-in-text', (w, pre, key, value) => (value === REDACTED ? w : `${pre}${key}=${REDACTED}`));
     s = this.sub(s, SECRET_COLON, 'secret-in-text', (w, key, sep, value) => (value.replace(/^["']/, '').startsWith(REDACTED) ? w : `${key}${sep}${REDACTED}`));
+    s = this.sub(s, JWT, 'secret-in-text', () => REDACTED);
     s = this.sub(s, AUTH_HEADER, 'secret-in-text', (_w) => `${_w.split(/\s+/)[0]} ${REDACTED}`);
     s = this.sub(s, CONFIRM_PATH, 'secret-in-text', (_w, pre) => `${pre}${REDACTED}`);
     for (const place of this.places) {

@@ -51,6 +51,7 @@ describe('support bundle redaction rules', () => {
       ['https://user:s3cretpw@host.example/x', /user:\[redacted\]@host/],
       ['https://voms.example/confirm/0123456789abcdef0123456789abcdef', /\/confirm\/\[redacted\]/],
       ['enrolment code: ZX9P-4K2M', /enrolment code: \[redacted\]/],
+      ['IAM said {"access_token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXBhcnQ"}', /"access_token":"\[redacted\]"/],
     ];
     for (const [text, want] of cases) expect(r.text(text), text).toMatch(want);
     expect(r.text('code=1 exit')).toBe('code=1 exit'); // a plain word `code=` outside a URL stays
