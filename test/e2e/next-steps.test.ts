@@ -4,28 +4,22 @@
 // openssl verify -allow_proxy_certs, grid-proxy-init, grid-proxy-info.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
+import type { BrowserContext, Page } from 'playwright-core';
+import { README_SHOTS, SHOTS as shots, callOnboard, scanBothThemes as scanThemes, startSession, type E2eSession } from '../helpers/journey';
 import { createGridCa, type GridCa, type IssuedCert } from '../helpers/grid-ca';
 
-const shots = path.join(ROOT, 'test-results', 'screenshots');
 const PASSPHRASE = 'Grid pass phrase 7';
 let root: string;
 let home: string;
-let dataDir: string;
 let proxyFile: string;
 let trustDir: string;
 let ca: GridCa;
 let user: IssuedCert;
 let robot: IssuedCert;
-let app: RunningApp;
-let browser: Browser;
+let s: E2eSession;
 let context: BrowserContext;
 let page: Page;
 const sentToInspect: string[] = [];
@@ -44,71 +38,43 @@ function gridProxyInfo(file: string): Record<string, string> {
   return out;
 }
 
-async function axe(p: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page: p }).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`).join('; ')})`);
-}
-
-/** The theme is in and every colour transition has finished (body colour set, no running CSS transition). */
-async function themeSettled(mode: 'light' | 'dark'): Promise<void> {
-  await page.waitForFunction((bg) => getComputedStyle(document.body).backgroundColor === bg && document.getAnimations().every((a) => a.playState !== 'running'),
-    mode === 'light' ? 'rgb(245, 247, 250)' : 'rgb(15, 20, 25)');
-}
-
 /** Scans (axe, zero violations) and photographs the page in light then dark, then goes back to light. */
-async function scanBothThemes(name: string): Promise<void> {
-  await themeSettled('light');
-  expect(await axe(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}-light.png`), fullPage: true });
-  await page.getByRole('button', { name: 'Dark theme' }).click();
-  await themeSettled('dark');
-  expect(await axe(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}-dark.png`), fullPage: true });
-  await page.getByRole('button', { name: 'Light theme' }).click();
-  await themeSettled('light');
-}
+const scanBothThemes = (name: string): Promise<void> => scanThemes(page, name);
 
 async function text(testId: string, within = page.locator('body')): Promise<string> {
   return ((await within.getByTestId(testId).first().textContent()) ?? '').trim();
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'osg-e2e-next-'));
-  home = path.join(root, 'home');
-  dataDir = path.join(root, 'data');
-  proxyFile = path.join(root, 'proxies', 'x509up_e2e');
-  mkdirSync(path.dirname(proxyFile), { recursive: true });
-  mkdirSync(dataDir);
-  mkdirSync(shots, { recursive: true });
-  // The CA as the Trust step installs it: ~/.globus/certificates in X509_CERT_DIR form.
-  ca = createGridCa();
-  trustDir = path.join(home, '.globus', 'certificates');
-  mkdirSync(trustDir, { recursive: true, mode: 0o700 });
-  for (const f of readdirSync(ca.trustDir)) copyFileSync(path.join(ca.trustDir, f), path.join(trustDir, f));
-  user = ca.issue('user', { subject: '/C=US/O=OSG Onboard Test/CN=Ada Tester' });
-  robot = ca.issue('robot', { subject: '/C=US/O=OSG Onboard Test/OU=Robot/CN=Robot: Science Gateway' });
-  app = await startApp({
-    dataDir,
-    env: { HOME: home, X509_USER_PROXY: proxyFile, X509_CERT_DIR: undefined, X509_USER_CERT: undefined, X509_USER_KEY: undefined },
+  s = await startSession('next', {
+    before: (dirs) => {
+      ({ root, home } = dirs);
+      mkdirSync(path.dirname(proxyFile), { recursive: true });
+      // The CA as the Trust step installs it: ~/.globus/certificates in X509_CERT_DIR form.
+      ca = createGridCa();
+      trustDir = path.join(home, '.globus', 'certificates');
+      mkdirSync(trustDir, { recursive: true, mode: 0o700 });
+      for (const f of readdirSync(ca.trustDir)) copyFileSync(path.join(ca.trustDir, f), path.join(trustDir, f));
+      user = ca.issue('user', { subject: '/C=US/O=OSG Onboard Test/CN=Ada Tester' });
+      robot = ca.issue('robot', { subject: '/C=US/O=OSG Onboard Test/OU=Robot/CN=Robot: Science Gateway' });
+    },
+    extra: (dirs) => ({ X509_USER_PROXY: (proxyFile = path.join(dirs.root, 'proxies', 'x509up_e2e')) }),
   });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url.replace(/\/$/, '') });
+  context = await s.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.app.url.replace(/\/$/, '') });
   page = await context.newPage();
   page.on('request', (r) => {
     if (r.url().includes('/api/toolsInspect')) sentToInspect.push(r.postData() ?? '');
   });
-  await page.goto(app.openUrl);
+  await page.goto(s.app.openUrl);
   await page.getByTestId('screen-chooseVo').waitFor();
   expect(await page.evaluate(() => window.onboard!.voChoose({ name: 'sandbox' }))).toMatchObject({ ok: true });
 });
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await app?.stop();
+  await s?.stop();
   ca?.cleanup();
-  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 describe('Next steps (step 8)', () => {
@@ -176,7 +142,7 @@ describe('Next steps (step 8)', () => {
     // The stepper marks the step done.
     await expect.poll(() => text('caption-nextSteps')).toBe('proxy for 6 h');
     await scanBothThemes('next-steps');
-    copyFileSync(path.join(shots, 'next-steps-light.png'), path.join(ROOT, 'build', 'screenshots', 'next-steps.png'));
+    copyFileSync(path.join(shots, 'next-steps-light.png'), path.join(README_SHOTS, 'next-steps.png'));
 
     // "Show as text": what voms-proxy-info --all prints, in monospace.
     await card.getByTestId('show-as-text').check();
@@ -280,7 +246,7 @@ describe('Tools', () => {
     expect(real.subject).toBe(identity);
     expect(real.identity).toBe(robot.subject); // grid tools strip every proxy CN: the relying service maps PUSPs
     await scanBothThemes('tools-pusp');
-    copyFileSync(path.join(shots, 'tools-pusp-light.png'), path.join(ROOT, 'build', 'screenshots', 'tools.png'));
+    copyFileSync(path.join(shots, 'tools-pusp-light.png'), path.join(README_SHOTS, 'tools.png'));
   });
 
   it('refuses a certificate that is not a robot certificate, with the reason; with force it warns and makes it', async () => {
@@ -308,14 +274,7 @@ describe('Next steps from the certificate the Request step stored (sandbox CA, p
   const KEY_PASSPHRASE = 'Quartz-lantern 58 river';
   let subject: string;
 
-  async function call<T>(nameOf: string, input: unknown): Promise<T> {
-    const env = (await page.evaluate(
-      async ([n, i]) => (window.onboard as unknown as Record<string, (x: unknown) => Promise<unknown>>)[n](i),
-      [nameOf, input] as const,
-    )) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-    if (!env.ok) throw new Error(`${nameOf}: ${env.error?.code} ${env.error?.message}`);
-    return env.value as T;
-  }
+  const call = <T>(nameOf: string, input: unknown): Promise<T> => callOnboard<T>(page, nameOf, input);
 
   it('Protect (ask), Trust, Request through their procedures; the sponsor approves on the sandbox page', async () => {
     await call('protectChoose', { mode: 'ask' });
@@ -325,7 +284,7 @@ describe('Next steps from the certificate the Request step stored (sandbox CA, p
       name: 'Grace Hopper', email: 'grace@example.edu', keyBits: 2048, agree: true, policySha256: preview.policy.sha256, keyPassphrase: KEY_PASSPHRASE,
     });
     expect(started.state).toBe('waiting');
-    const sponsorContext = await browser.newContext({ ignoreHTTPSErrors: true });
+    const sponsorContext = await s.browser.newContext({ ignoreHTTPSErrors: true });
     try {
       const sponsor = await sponsorContext.newPage();
       await sponsor.goto(started.sponsorUrl!);
@@ -355,13 +314,9 @@ describe('Next steps from the certificate the Request step stored (sandbox CA, p
   });
 
   it('after a restart the passphrase is asked for (the field appears only then), and a wrong one is refused', async () => {
-    await app.stop();
-    app = await startApp({
-      dataDir,
-      env: { HOME: home, X509_USER_PROXY: proxyFile, X509_CERT_DIR: undefined, X509_USER_CERT: undefined, X509_USER_KEY: undefined },
-    });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url.replace(/\/$/, '') });
-    await page.goto(app.openUrl);
+    await s.restart();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.app.url.replace(/\/$/, '') });
+    await page.goto(s.app.openUrl);
     await page.getByTestId('step-nextSteps').click();
     await page.getByTestId('source-app').waitFor();
     expect(await page.getByTestId('source-app').isChecked()).toBe(true);
