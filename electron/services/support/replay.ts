@@ -128,7 +128,10 @@ export async function freshReplayDir(given: string | undefined, ownDataDir: stri
   if (dir === path.resolve(ownDataDir)) {
     throw new OnboardError('SUPPORT_REPLAY_FOLDER_NOT_FRESH', { path: dir, detail: 'it is your own OSG Onboard data folder' });
   }
-  const entries = await fsp.readdir(dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+  const entries = await fsp.readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw new OnboardError('SUPPORT_REPLAY_FOLDER_NOT_FRESH', { path: dir, detail: e.code === 'ENOTDIR' ? 'it is a file, not a folder' : e.message });
+  });
   if (entries && entries.length) throw new OnboardError('SUPPORT_REPLAY_FOLDER_NOT_FRESH', { path: dir, detail: `it is not empty (${entries.length} entries)` });
   await ensureDir(dir, 0o700);
   return dir;

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { ROOT } from '../../helpers/web-app';
 import { createDispatcher, createServices } from '../../../electron/services';
 import { Journal } from '../../../electron/services/journal/journal';
-import { REPLAY_HOME, readBundle } from '../../../electron/services/support';
+import { REPLAY_HOME, freshReplayDir, readBundle } from '../../../electron/services/support';
 import { OnboardError } from '../../../shared/errors';
 
 const run = promisify(execFile);
@@ -141,6 +141,10 @@ describe('osg-onboard support bundle / support replay', () => {
     const r = await cli(['support', 'replay', bundleFile, '--data', used, '--no-serve', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'SUPPORT_REPLAY_FOLDER_NOT_FRESH', message: expect.stringContaining('not empty') });
+    const file = path.join(root, 'a-file');
+    writeFileSync(file, 'x');
+    const r1 = await readBundle(bundleFile).then((parsed) => freshReplayDir(file, path.join(root, 'elsewhere')).then(() => parsed, (e: OnboardError) => e));
+    expect(r1).toMatchObject({ code: 'SUPPORT_REPLAY_FOLDER_NOT_FRESH', message: expect.stringContaining('a file, not a folder') });
     const own = path.join(root, 'own-data');
     const r2 = await cli(['support', 'replay', bundleFile, '--data', own, '--no-serve', '--json'], { OSG_ONBOARD_DATA: own });
     expect(r2.code).toBe(1);
