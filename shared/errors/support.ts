@@ -7,7 +7,7 @@ export const supportErrors = defineErrors({
     hint: 'Check the path; ask the user to send the file again if it was cut short in the e-mail.',
   },
   SUPPORT_BUNDLE_INVALID: {
-    message: 'The file {file} is not a support bundle OSG Onboard can replay: “{field}” {detail}',
+    message: 'The file {file} is not a support bundle OSG Onboard can replay: {problem}',
     hint: 'Ask the user to save a new bundle with “Get help” (or `osg-onboard support bundle`) and send it unchanged.',
   },
   SUPPORT_BUNDLE_VERSION: {

@@ -33,6 +33,11 @@ const replayMarkerSchema = z.object({
   ignored: z.array(z.string()),
 });
 
+/** SUPPORT_BUNDLE_INVALID naming the field (`journey.steps`), or the whole file when `field` is empty. */
+function invalid(file: string, field: string, detail: string): OnboardError {
+  return new OnboardError('SUPPORT_BUNDLE_INVALID', { file, field, detail, problem: field ? `“${field}” ${detail}` : detail });
+}
+
 export interface ParsedBundle {
   readonly bundle: SupportBundle;
   readonly sha256: string;
@@ -54,14 +59,14 @@ export async function readBundle(file: string): Promise<ParsedBundle> {
   try {
     json = JSON.parse(buf.toString('utf8'));
   } catch (e) {
-    throw new OnboardError('SUPPORT_BUNDLE_INVALID', { file: name, field: '(file)', detail: `is not JSON (${(e as Error).message})` });
+    throw invalid(name, '', `it is not JSON (${(e as Error).message.split('\n')[0].slice(0, 120)})`);
   }
   if (!json || typeof json !== 'object' || Array.isArray(json)) {
-    throw new OnboardError('SUPPORT_BUNDLE_INVALID', { file: name, field: '(file)', detail: 'is not a JSON object' });
+    throw invalid(name, '', 'it is not a JSON object');
   }
   const rec = json as Record<string, unknown>;
   if (rec.format !== BUNDLE_FORMAT) {
-    throw new OnboardError('SUPPORT_BUNDLE_INVALID', { file: name, field: 'format', detail: `must be “${BUNDLE_FORMAT}” (found ${JSON.stringify(rec.format ?? null).slice(0, 60)})` });
+    throw invalid(name, 'format', `must be “${BUNDLE_FORMAT}” (found ${JSON.stringify(rec.format ?? null).slice(0, 60)})`);
   }
   if (rec.version !== BUNDLE_VERSION) {
     const appVersion = (rec.app as { version?: unknown } | undefined)?.version;
@@ -75,7 +80,7 @@ export async function readBundle(file: string): Promise<ParsedBundle> {
   const parsed = bundleSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new OnboardError('SUPPORT_BUNDLE_INVALID', { file: name, field: issuePath(issue.path) || '(file)', detail: issue.message });
+    throw invalid(name, issuePath(issue.path), issue.message);
   }
   return { bundle: parsed.data, sha256: createHash('sha256').update(buf).digest('hex') };
 }
