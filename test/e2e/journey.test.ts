@@ -61,6 +61,31 @@ async function stepsDone(p: Page): Promise<string[]> {
 /** The Journey tab's panel (the Tools tab, hidden, has fields with like names). */
 const journeyPanel = () => page.getByRole('tabpanel', { name: 'Journey' });
 
+/** What each step shows once done (its result), found again after a reload or a restart. */
+const RESULT: Record<string, string> = {
+  chooseVo: 'current-vo',
+  protect: 'protect-current',
+  trust: 'trust-done',
+  request: 'request-issued',
+  backup: 'backup-result',
+  register: 'register-member',
+  upload: 'upload-result',
+  nextSteps: 'proxy-card',
+};
+
+/** Opens a step from the stepper and waits for its result to be shown. */
+async function resultShown(step: string): Promise<void> {
+  await page.getByTestId(`step-${step}`).click();
+  await page.getByTestId(`screen-${step}`).getByTestId(RESULT[step]).first().waitFor({ timeout: 15_000 });
+}
+
+/** Reloads the window: the step just done shows its result again (the services keep it, not the window). */
+async function keptAfterReload(step: string): Promise<void> {
+  await page.reload();
+  await resultShown(step);
+  await listenToProgress();
+}
+
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `journey-${name}-light.png`), fullPage: true });
 }
@@ -143,6 +168,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     expect(sh('openssl', ['x509', '-noout', '-subject_hash', '-in', path.join(certDir, hashFile)]).trim()).toBe(hashFile.slice(0, 8));
     expect(sha256Of(readFileSync(path.join(certDir, hashFile), 'utf8'))).toBe(sha256Of(readFileSync(sandboxCa(), 'utf8')));
     expect(sh('certutil', ['-L', '-d', nssdb()])).toMatch(/\(OSG Onboard\)\s+CT,C,C/);
+    await keptAfterReload('trust');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Request your certificate' }).waitFor();
   });
@@ -183,6 +209,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
   });
 
   it('5. Back up: usercred.p12 with a password, remembered in the keychain and imported into the browser', async () => {
+    await keptAfterReload('request');
     await page.getByRole('button', { name: 'Continue to Back up' }).click();
     await page.getByRole('heading', { name: 'Back up your certificate' }).waitFor();
     seen.p12 = path.join(home(), 'usercred.p12');
@@ -203,6 +230,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
   });
 
   it('6. Register: the form is filled from THE certificate, the e-mail link confirms, the VO admin approves, member info shown', async () => {
+    await keptAfterReload('backup');
     await page.getByRole('button', { name: 'Continue to Register' }).click();
     await page.getByRole('heading', { name: 'Register with your VO' }).waitFor();
     await page.getByTestId('register-form').waitFor({ timeout: 30_000 });
@@ -261,6 +289,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
   });
 
   it('7. Upload: the sandbox submit host, its host key confirmed, a bar per file, the ~/.globus listing', async () => {
+    await keptAfterReload('register');
     await page.getByRole('button', { name: 'Continue to Upload' }).click();
     await page.getByRole('heading', { name: 'Upload your certificate to the submit host' }).waitFor();
     await page.getByTestId('upload-p12-card').waitFor();
@@ -302,6 +331,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
   });
 
   it('8. Next steps: the first proxy, from the certificate the app holds (passphrase from the keychain)', async () => {
+    await keptAfterReload('upload');
     await page.getByRole('button', { name: 'Next steps' }).click();
     await page.getByRole('heading', { name: /Next steps: make a proxy/ }).waitFor();
     expect(await page.getByTestId('proxy-path').textContent()).toBe(seen.proxy);
@@ -321,16 +351,19 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     expect(info).toMatch(/type\s*:\s*RFC 3820 compliant impersonation proxy/);
   });
 
-  it('all 8 steps are done in the stepper, after a reload and after an app restart; no accessibility violations', async () => {
-    await expect.poll(() => stepsDone(page)).toEqual(STEPS.map((x) => x.id));
+  it('all 8 steps are done in the stepper, after a reload and after an app restart; each step shows its result; no accessibility violations', async () => {
+    const all = STEPS.map((x) => x.id);
+    await expect.poll(() => stepsDone(page)).toEqual(all);
     expect(Object.values(journal().steps).filter((x) => x.status === 'done')).toHaveLength(8);
     await page.reload();
     await page.getByTestId('step-nextSteps').waitFor();
-    expect(await stepsDone(page)).toEqual(STEPS.map((x) => x.id));
+    expect(await stepsDone(page)).toEqual(all);
+    await resultShown('nextSteps');
     await s.restart();
     await page.goto(s.app.openUrl);
     await page.getByTestId('step-nextSteps').waitFor();
-    await expect.poll(() => stepsDone(page)).toEqual(STEPS.map((x) => x.id));
+    await expect.poll(() => stepsDone(page)).toEqual(all);
+    for (const step of all) await resultShown(step);
     await scanBothThemes(page, 'journey-done');
   });
 });
