@@ -6,6 +6,7 @@
  * the background; the request survives a restart (or a kill) and polling resumes with the same
  * key. Errors are kept in the journal with the request, never instead of it.
  */
+import { X509Certificate } from 'node:crypto';
 import os from 'node:os';
 import { formatSlashDn, type Dn } from '../../../shared/dn';
 import { OnboardError, toWireError } from '../../../shared/errors';
@@ -16,7 +17,8 @@ import type { VoEntry } from '../../../shared/vo';
 import type { ServiceContext } from '../context';
 import type { Journal } from '../journal/journal';
 import type { VoService } from '../vo/vo-service';
-import { buildCsr, generateRsaKey, publicKeyFingerprint } from '../credential';
+import { buildCsr, certificatePem, generateRsaKey, issuedBy, publicKeyFingerprint } from '../credential';
+import { readAppTrust } from '../trust';
 import { enroll, getCaCerts, pollUntilIssued, type EnrollResult, type IssuedCertificate } from '../issuer';
 import { sandboxIdentity, latinName } from '../../sandbox/ca';
 import type { Sandbox } from '../../sandbox';
@@ -330,7 +332,22 @@ export class RequestService {
         cas = [];
       }
     }
+    if (cas.length === 0) return this.trustedIssuerPem(issued.certificate.pem);
     return cas.slice(0, 1).map((c) => c.pem);
+  }
+
+  /** The issuer from the installed trust, when the CA sent no chain and serves no /cacerts. */
+  private async trustedIssuerPem(leafPem: string): Promise<string[]> {
+    const leaf = new X509Certificate(leafPem);
+    for (const pem of await readAppTrust(this.o.context.dataDir)) {
+      try {
+        const ca = new X509Certificate(pem);
+        if (issuedBy(leaf, ca)) return [certificatePem(ca)];
+      } catch {
+        // not a certificate: skip
+      }
+    }
+    return [];
   }
 
   private async issued(credentialId: string, issued: IssuedCertificate): Promise<RequestSection> {
