@@ -170,6 +170,14 @@ describe('Get help: the support bundle, and the help desk’s replay of it', () 
     expect(existsSync(path.join(replayDir, 'replay.json'))).toBe(true);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'support-replay-light.png'), fullPage: true });
+    // A narrow window: "Get help" floats at the bottom right (icon alone, still named); nothing overflows; the banner still shows.
+    await page.setViewportSize({ width: 600, height: 800 });
+    expect(await page.getByRole('button', { name: 'Get help' }).isVisible()).toBe(true);
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map((e) => `${e.tagName}.${String(e.className).slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`));
+    expect(wide).toEqual([]);
+    expect(await banner.isVisible()).toBe(true);
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'support-replay-narrow-light.png'), fullPage: true });
     await page.close();
   });
 });
