@@ -351,7 +351,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     expect(info).toMatch(/type\s*:\s*RFC 3820 compliant impersonation proxy/);
   });
 
-  it('all 8 steps are done in the stepper, after a reload and after an app restart; each step shows its result; no accessibility violations', async () => {
+  it('all 8 steps are done in the stepper, after a reload and after an app restart; each step shows its result, a new proxy needs no passphrase; no accessibility violations', async () => {
     const all = STEPS.map((x) => x.id);
     await expect.poll(() => stepsDone(page)).toEqual(all);
     expect(Object.values(journal().steps).filter((x) => x.status === 'done')).toHaveLength(8);
@@ -364,6 +364,12 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     await page.getByTestId('step-nextSteps').waitFor();
     await expect.poll(() => stepsDone(page)).toEqual(all);
     for (const step of all) await resultShown(step);
+    // The keychain still holds the key passphrase after the restart: a new proxy, nothing asked.
+    const before = readFileSync(seen.proxy, 'utf8');
+    expect(await page.getByTestId('proxy-passphrase').count()).toBe(0);
+    await page.getByRole('button', { name: 'Make a new proxy' }).click();
+    await expect.poll(() => readFileSync(seen.proxy, 'utf8') !== before, { timeout: 30_000 }).toBe(true);
+    expect(sh('openssl', ['verify', '-allow_proxy_certs', '-CAfile', sandboxCa(), '-untrusted', seen.proxy, seen.proxy]).trim()).toBe(`${seen.proxy}: OK`);
     await scanBothThemes(page, 'journey-done');
   });
 });
