@@ -49,6 +49,8 @@ export const bundleSchema = z.object({
     steps: z.record(z.string(), z.unknown()),
     history: z.array(z.unknown()).max(1000),
     request: z.record(z.string(), z.unknown()).nullable(),
+    /** Per VO: the registration's stage (bundles of older versions may lack it). */
+    register: z.record(z.string(), z.unknown()).nullable().optional(),
     /** Names of the journal's other sections (their content is not included). */
     otherSections: z.array(z.string()),
   }),

@@ -33,7 +33,7 @@ export interface BundleSources {
 }
 
 /** Journal sections the bundle reads (chosen fields only); the names of the others are listed. */
-const KNOWN_SECTIONS = new Set(['version', 'vo', 'customVos', 'steps', 'history', 'request', 'trust', 'upload']);
+const KNOWN_SECTIONS = new Set(['version', 'vo', 'customVos', 'steps', 'history', 'request', 'trust', 'upload', 'register']);
 
 /** Enum-like words of the journal that look like secrets by their field name only. */
 const NOT_SECRETS = new Set(['sandbox-default', 'typed', 'none', 'keychain']);
@@ -51,6 +51,23 @@ function requestFacts(j: JournalData): Record<string, unknown> | null {
   if (typeof r.enrolmentCode === 'string') out.enrolmentCodeKind = r.enrolmentCode; // `none` | `sandbox-default` | `typed`: how, never the code
   const agreement = pick(r.agreement, ['agreedAt', 'policyVersion', 'title']);
   if (agreement) out.agreement = agreement;
+  return out;
+}
+
+/** Per VO: where the registration stands (no name, surname or e-mail: the DN says who). */
+function registerFacts(j: JournalData): Record<string, unknown> | null {
+  const r = (j as Record<string, unknown>).register;
+  if (!r || typeof r !== 'object') return null;
+  const out: Record<string, unknown> = {};
+  for (const [vo, section] of Object.entries(r as Record<string, unknown>).slice(0, 20)) {
+    const f = pick(section, ['vo', 'kind', 'stage', 'dn', 'caDn', 'requestedGroups', 'submittedAt', 'confirmedAt', 'memberAt', 'rejectedAt', 'handoffDoneAt']);
+    if (!f) continue;
+    const s = section as { member?: unknown; vomses?: { files?: unknown[]; reason?: unknown } };
+    const member = pick(s.member, ['fqans', 'status', 'dnMatches', 'endTime']);
+    if (member) f.member = member;
+    if (s.vomses) f.vomses = { files: (s.vomses.files ?? []).map((x) => pick(x, ['path', 'status'])), reason: s.vomses.reason };
+    out[vo] = f;
+  }
   return out;
 }
 
@@ -87,6 +104,7 @@ export async function collectBundle(src: BundleSources): Promise<Omit<SupportBun
       steps: j.steps,
       history: j.history,
       request: requestFacts(j),
+      register: registerFacts(j),
       otherSections: Object.keys(j).filter((k) => !KNOWN_SECTIONS.has(k)).sort(),
     },
     errors: (await src.errorLog.read()).reverse(),

@@ -54,7 +54,10 @@ export function sectionsOf(b: SupportBundle): SupportSectionView[] {
       id: 'journey',
       title: 'Your steps',
       summary: `VO ${b.journey.vo?.name ?? '(none chosen)'}; ${plural(steps.length, 'step')} with a status; ${plural(b.journey.history.length, 'history line')}`,
-      lines: steps.map(([id, s]) => `${id}: ${s.status ?? '?'}${s.summary ? ` — ${s.summary}` : ''}`),
+      lines: [
+        ...steps.map(([id, s]) => `${id}: ${s.status ?? '?'}${s.summary ? ` — ${s.summary}` : ''}`),
+        ...Object.entries(b.journey.register ?? {}).map(([vo, r]) => `registration with ${vo}: ${(r as { stage?: string }).stage ?? '?'}`),
+      ],
     },
     {
       id: 'errors',

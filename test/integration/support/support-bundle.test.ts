@@ -95,6 +95,7 @@ beforeAll(() => {
       { at: '2026-11-24T18:03:00.000Z', step: 'register', event: 'note', detail: `admin https://127.0.0.1:9/sandbox-admin/login?token=${S.adminToken} sandbox pw ${S.accountPassword} confirm https://127.0.0.1:9/confirm/${S.confirmationId}` },
     ],
     mystery: { password: S.journalPassword },
+    register: { sandbox: { vo: 'sandbox', kind: 'voms-admin', stage: 'pending-approval', dn: '/DC=org/CN=Alice Smith', emailAddress: `${S.emailLocal}@physics.example.edu`, requestedGroups: ['/sandbox'], member: { name: 'Alice', surname: 'Smith', fqans: [], status: 'active', dnMatches: true, certificates: [] } } },
     upload: { last: { host: 'submit.example.org', port: 22, username: 'alice', files: [], warnings: [] }, history: [] },
   }), { mode: 0o600 });
   // A foreign line in the error log: a stack with a key, the HOME path, the bridge token and an e-mail.
@@ -203,6 +204,8 @@ describe('the support bundle of a planted data folder and HOME', () => {
     expect(b.journey.steps.trust.status).toBe('failed');
     expect(b.journey.vo.name).toBe('sandbox');
     expect(b.journey.otherSections).toEqual(['mystery']);
+    expect(b.journey.register).toEqual({ sandbox: { vo: 'sandbox', kind: 'voms-admin', stage: 'pending-approval', dn: '/DC=org/CN=Alice Smith', requestedGroups: ['/sandbox'], member: { fqans: [], status: 'active', dnMatches: true } } });
+    expect(preview.sections.find((x) => x.id === 'journey')!.lines).toContain('registration with sandbox: pending-approval');
     expect(preview.errorCodes).toEqual(expect.arrayContaining(['SUPPORT_SAVE_FOLDER_INVALID', 'VO_NOT_FOUND', 'INTERNAL']));
     const folderError = b.errors.find((e: { code: string }) => e.code === 'SUPPORT_SAVE_FOLDER_INVALID');
     expect(folderError.message).toContain('~/no-such-folder');
