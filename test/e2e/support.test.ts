@@ -178,6 +178,11 @@ describe('Get help: the support bundle, and the help desk’s replay of it', () 
     expect(await banner.isVisible()).toBe(true);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'support-replay-narrow-light.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor !== 'rgb(255, 255, 255)');
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'support-replay-dark.png') });
     await page.close();
   });
 });
