@@ -169,7 +169,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     expect(sha256Of(readFileSync(path.join(certDir, hashFile), 'utf8'))).toBe(sha256Of(readFileSync(sandboxCa(), 'utf8')));
     expect(sh('certutil', ['-L', '-d', nssdb()])).toMatch(/\(OSG Onboard\)\s+CT,C,C/);
     await keptAfterReload('trust');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Continue to Request' }).click();
     await page.getByRole('heading', { name: 'Request your certificate' }).waitFor();
   });
 
@@ -332,7 +332,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
 
   it('8. Next steps: the first proxy, from the certificate the app holds (passphrase from the keychain)', async () => {
     await keptAfterReload('upload');
-    await page.getByRole('button', { name: 'Next steps' }).click();
+    await page.getByRole('button', { name: 'Continue to Next steps' }).click();
     await page.getByRole('heading', { name: /Next steps: make a proxy/ }).waitFor();
     expect(await page.getByTestId('proxy-path').textContent()).toBe(seen.proxy);
     expect(await page.getByTestId('source-app').isChecked()).toBe(true);

@@ -232,7 +232,7 @@ export function TrustStep({ info, vo, goTo }: StepProps) {
               severity="success"
               sx={{ mt: 2 }}
               data-testid="trust-done"
-              action={<Button color="inherit" onClick={() => goTo('request')} data-testid="trust-continue">Continue</Button>}
+              action={<Button color="inherit" onClick={() => goTo('request')} data-testid="trust-continue">Continue to Request</Button>}
             >
               <AlertTitle>The CAs are trusted</AlertTitle>
               {doneSummary}

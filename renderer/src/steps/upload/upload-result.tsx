@@ -120,7 +120,7 @@ export function UploadResultCard({ result, onAgain, onNext }: { result: UploadVi
 
       <Stack direction="row" spacing={2} sx={{ justifyContent: 'flex-end' }}>
         <Button onClick={onAgain} data-testid="upload-again">Upload again</Button>
-        <Button variant="contained" onClick={onNext} data-testid="upload-next">Next steps</Button>
+        <Button variant="contained" onClick={onNext} data-testid="upload-next">Continue to Next steps</Button>
       </Stack>
     </Box>
   );
