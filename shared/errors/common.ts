@@ -3,7 +3,7 @@ import { defineErrors } from './types';
 export const commonErrors = defineErrors({
   INTERNAL: {
     message: 'Something went wrong inside OSG Onboard: {detail}',
-    hint: 'Try again. If it keeps happening, save a support bundle (Help menu) and send it to the help desk.',
+    hint: 'Try again. If it keeps happening, press “Get help” (top right) to save a support bundle and send it to the help desk.',
   },
   INVALID_INPUT: {
     message: 'The value for “{field}” is not valid: {detail}',
