@@ -132,7 +132,7 @@ export async function chooseSandboxVo(page: Page, via: 'ui' | 'api'): Promise<vo
   if ((await page.getByTestId('screen-chooseVo').count()) === 0) await page.getByTestId('step-chooseVo').click();
   await page.getByRole('button', { name: /OSG Onboard Sandbox/ }).first().click();
   await page.getByTestId('vo-details').getByText('OSG Onboard Sandbox').waitFor();
-  await page.getByRole('button', { name: /^Choose / }).click();
+  await page.getByRole('button', { name: /^(Choose|Keep) this VO and continue$/ }).click();
   await page.getByTestId('screen-protect').getByRole('heading', { name: 'Protect your private key' }).waitFor();
 }
 
