@@ -14,7 +14,7 @@ import { launchChromium } from '../helpers/browser';
 import { ROOT, startApp, type RunningApp } from '../helpers/web-app';
 import { startTestBus, type TestBus } from '../helpers/keyring';
 import { Sandbox } from '../../electron/sandbox';
-import { opensslP12, sandboxUser, sh, type UserMaterial } from '../integration/request/import-fixtures';
+import { foreignUser, opensslP12, sandboxUser, sh, type UserMaterial } from '../integration/request/import-fixtures';
 
 const shots = path.join(ROOT, 'test-results', 'screenshots');
 const README_SHOTS = path.join(ROOT, 'build', 'screenshots');
@@ -171,5 +171,34 @@ describe('Request step: import an existing certificate, then renew it (browser m
     expect(sh('openssl', ['x509', '-in', newCert, '-noout', '-subject'])).toMatch(/CN ?= ?Ada Lovelace S246810/);
     expect(statSync(path.join(dataDir(), 'credentials', oldId, 'cert.pem')).isFile()).toBe(true);
     expect(sh('openssl', ['x509', '-in', newCert, '-noout', '-pubkey'])).not.toBe(sh('openssl', ['x509', '-in', path.join(dataDir(), 'credentials', oldId, 'cert.pem'), '-noout', '-pubkey']));
+  });
+
+  it('names the CA of a certificate it does not trust (with a way to Trust CAs), refuses an expired one, and warns before the end', async () => {
+    const sandbox = new Sandbox({ dataDir: dataDir() });
+    const soon = await sandboxUser(sandbox, path.join(root, 'soon'), 'Soon Over S000002', new Date(Date.now() - 350 * 86_400_000));
+    const old = await sandboxUser(sandbox, path.join(root, 'old'), 'Old Timer S000001', new Date(Date.now() - 400 * 86_400_000));
+    opensslP12(soon, path.join(home(), 'soon.p12'), P12_PASSWORD);
+    opensslP12(old, path.join(home(), 'old.p12'), P12_PASSWORD);
+    opensslP12(foreignUser(path.join(root, 'foreign')), path.join(home(), 'foreign.p12'), P12_PASSWORD);
+
+    await page.getByRole('button', { name: 'Request another certificate' }).click();
+    await page.getByTestId('mode-import').click();
+    await page.getByTestId('import-panel').waitFor();
+    const tryFile = async (file: string) => {
+      await page.getByTestId('import-path').fill(file);
+      await page.getByTestId('import-password').fill(P12_PASSWORD);
+      await page.getByTestId('import-submit').click();
+    };
+    await tryFile('~/foreign.p12');
+    await page.getByTestId('import-go-trust').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-error').textContent()).toContain('/DC=org/DC=example/CN=Foreign Grid CA');
+    await checkState(page, 'request-import-untrusted');
+    await tryFile('~/old.p12');
+    await page.getByTestId('import-error').filter({ hasText: 'expired on' }).waitFor({ timeout: 30_000 });
+    await tryFile('~/soon.p12');
+    await page.getByTestId('renew-soon').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('renew-expiry').textContent()).toMatch(/\(1[45] days left\)/);
+    await checkState(page, 'request-import-expiring');
+    expect((await page.getByTestId('previous-row').count())).toBe(2);
   });
 });

@@ -41,17 +41,20 @@ export function RenewPanel({ status, onChanged, onNew }: { status: RequestStatus
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [passphrase, setPassphrase] = useState('');
+  const [estUrl, setEstUrl] = useState('');
   const c = status.certificate;
   if (!c) return null;
   const left = daysLeft(c.notAfter);
   const expired = left < 0 || new Date(c.notAfter).getTime() < Date.now();
   const typed = status.keyProtection === 'typed';
+  // An imported certificate from a CA with no known EST service: the user names its address.
+  const needsUrl = !status.estUrl && !status.sandbox;
 
   const renew = async () => {
     setBusy(true);
     setError(null);
     try {
-      onChanged(await api.requestRenew({ keyBits: 2048, keyPassphrase: typed && passphrase ? passphrase : undefined }));
+      onChanged(await api.requestRenew({ keyBits: 2048, keyPassphrase: typed && passphrase ? passphrase : undefined, estUrl: needsUrl ? estUrl.trim() : undefined }));
       setPassphrase('');
     } catch (e) {
       setError(e);
@@ -72,7 +75,7 @@ export function RenewPanel({ status, onChanged, onNew }: { status: RequestStatus
             ? `Your certificate expired on ${formatDate(c.notAfter)}.`
             : `Your certificate is valid until ${formatDate(c.notAfter)} (${left} day${left === 1 ? '' : 's'} left).`}
         </Typography>
-        {status.warnings?.map((w) => <Alert key={w} severity="info" sx={{ mb: 2 }}>{w}</Alert>)}
+        {status.warnings?.filter((w) => !/^The certificate expires in/.test(w)).map((w) => <Alert key={w} severity="info" sx={{ mb: 2 }}>{w}</Alert>)}
         {expired ? (
           <Alert severity="warning" data-testid="renew-expired" action={<Button color="inherit" onClick={onNew}>Request a new certificate</Button>}>
             <AlertTitle>Renewal needs a valid certificate</AlertTitle>
@@ -93,13 +96,18 @@ export function RenewPanel({ status, onChanged, onNew }: { status: RequestStatus
               e.preventDefault();
               if (!busy) void renew();
             }}>
+              {needsUrl && (
+                <TextField label="EST address of your certificate authority" fullWidth value={estUrl} onChange={(e) => setEstUrl(e.target.value)} spellCheck={false}
+                  helperText="OSG Onboard does not know where this certificate’s CA renews certificates. Your VO or CA web page gives the address (https://…/.well-known/est)."
+                  sx={{ mb: 2 }} slotProps={{ htmlInput: { 'data-testid': 'renew-est-url' } }} />
+              )}
               <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: 'flex-start' }}>
                 {typed && (
                   <TextField label="Passphrase of your current key" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)}
                     autoComplete="current-password" sx={{ minWidth: 300 }} helperText="The new key gets the same passphrase."
                     slotProps={{ htmlInput: { 'data-testid': 'renew-passphrase' } }} />
                 )}
-                <Button type="submit" variant="outlined" startIcon={<AutorenewIcon />} disabled={busy || (typed && !passphrase)} data-testid="renew-start" sx={{ mt: typed ? 1 : 0 }}>
+                <Button type="submit" variant="outlined" startIcon={<AutorenewIcon />} disabled={busy || (typed && !passphrase) || (needsUrl && !estUrl.trim())} data-testid="renew-start" sx={{ mt: typed ? 1 : 0 }}>
                   Renew my certificate
                 </Button>
               </Stack>
