@@ -4,6 +4,7 @@ import type { SecretStore } from '../keychain/secret-store';
 import { endEntityOf, loadUserCredential } from './cert-input';
 import { inspectProxy, type ProxyInfo } from './inspect';
 import { createProxy } from './make-proxy';
+import { DEFAULT_PROXY_BITS, generateProxyKey } from './proxy-key';
 import { defaultProxyPath, defaultTrustDir, defaultUserCredentialPaths, readProxyFile, writeProxyFile } from './proxy-file';
 import { createPusp, pseudonymSecret, PSEUDONYM_SECRET_ACCOUNT } from './pusp';
 import type { RobotCheck } from './robot';
@@ -61,13 +62,16 @@ export class ProxyService {
   } = {}): Promise<MadeProxy> {
     const defaults = defaultUserCredentialPaths(this.env, this.opts.homeDir);
     const pass = o.passphrase;
+    // The proxy key is made on the thread pool while the user's key is read and unlocked (as the CLI does).
+    const proxyKey = generateProxyKey(o.bits ?? DEFAULT_PROXY_BITS);
+    proxyKey.catch(() => undefined); // createProxy awaits it; a credential error may come first
     const cred = await loadUserCredential({
       certFile: o.certFile ?? defaults.certFile,
       keyFile: o.keyFile ?? defaults.keyFile,
       passphrase: typeof pass === 'function' ? pass : async () => pass ?? '',
     });
     const now = this.opts.now?.() ?? new Date();
-    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours: o.hours, bits: o.bits, limited: o.limited, now });
+    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours: o.hours, limited: o.limited, now, proxyKey });
     const file = o.out ?? this.proxyPath();
     await writeProxyFile(file, proxy.pem);
     return {
