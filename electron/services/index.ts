@@ -84,7 +84,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   const sandbox = context.environment === 'sandbox' ? new Sandbox({ dataDir: context.dataDir, now: context.now }) : null;
   const vo = new VoService({ environment: context.environment, journal, directoryFile: opts.voDirectoryFile, now: context.now });
   const keys = new KeyProtection({ dataDir: context.dataDir, journal, now: context.now });
-  const request = new RequestService({ context, journal, vo, sandbox, keys });
+  const request = new RequestService({ context, journal, vo, sandbox, keys, folderPicker: opts.pickFolder !== undefined });
   const backup = new BackupService({
     homeDir: context.homeDir,
     journal,

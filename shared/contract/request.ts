@@ -83,6 +83,8 @@ export interface ImportSourcesView {
     readonly problem?: string;
   } | null;
   readonly homeDir: string;
+  /** Desktop app: a folder can be chosen with the system dialog (`backupPickFolder`); a folder holding one .p12 stands for it. */
+  readonly folderPicker: boolean;
   /** usercred.p12 / *.p12 / *.pfx found directly in the home folder (and ~/.globus). */
   readonly p12Files: readonly string[];
   readonly keyProtection: KeyProtectionView;

@@ -119,7 +119,20 @@ interface RawCredential {
   warnings: string[];
 }
 
-async function openP12(file: string, homeDir: string, password: string, onProgress?: Progress): Promise<RawCredential> {
+/** A folder holding exactly one .p12/.pfx stands for that file (what a folder picker gives). */
+async function p12InFolder(file: string, homeDir: string): Promise<string> {
+  const st = await fsp.stat(file).catch(() => undefined);
+  if (!st?.isDirectory()) return file;
+  const found = (await fsp.readdir(file).catch(() => [] as string[])).filter((n) => /\.(p12|pfx)$/i.test(n)).sort();
+  if (found.length === 1) return path.join(file, found[0]);
+  const detail = found.length === 0
+    ? 'it is a folder with no .p12 or .pfx file in it'
+    : `it is a folder with ${found.length} .p12/.pfx files (${found.slice(0, 5).join(', ')}${found.length > 5 ? ', …' : ''}); name one of them`;
+  throw new OnboardError('REQUEST_IMPORT_FILE', { path: displayPath(file, homeDir), detail });
+}
+
+async function openP12(given: string, homeDir: string, password: string, onProgress?: Progress): Promise<RawCredential> {
+  const file = await p12InFolder(given, homeDir);
   const display = displayPath(file, homeDir);
   const fileName = path.basename(file);
   const bytes = await readSmallFile(file, display);

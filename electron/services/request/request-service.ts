@@ -47,6 +47,8 @@ export interface RequestServiceOptions {
   readonly sandbox: Sandbox | null;
   readonly keys: KeyProtection;
   readonly poll?: PollTiming;
+  /** Whether this shell offers a folder dialog (desktop app), for "I already have a certificate". */
+  readonly folderPicker?: boolean;
 }
 
 export interface StartInput {
@@ -446,6 +448,7 @@ export class RequestService {
     return {
       globus: globus ? { dir, display: displayPath(dir, this.homeDir), ...globus } : null,
       homeDir: this.homeDir,
+      folderPicker: this.o.folderPicker ?? false,
       p12Files: await findP12Files(this.homeDir),
       keyProtection: (await this.o.keys.resolve()).view,
     };

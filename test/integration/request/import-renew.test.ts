@@ -68,6 +68,14 @@ describe('import an existing credential', () => {
     expect(readRequestSection(await app.journal.read())).toBeNull();
     expect(fileState(p12)).toBe(before);
     await expectCode(app.request.importCredential({ source: { kind: 'p12', path: '~/nothing-here.p12' }, password: P12_PW }), 'REQUEST_IMPORT_FILE');
+    // A folder stands for the one .p12 in it; with several, the user is asked to name one.
+    mkdirSync(path.join(world.home, 'Downloads'));
+    opensslP12(ada, path.join(world.home, 'Downloads', 'a.p12'), P12_PW);
+    opensslP12(ada, path.join(world.home, 'Downloads', 'b.pfx'), P12_PW);
+    const many = await expectCode(app.request.importCredential({ source: { kind: 'p12', path: '~/Downloads' }, password: 'not the password' }), 'REQUEST_IMPORT_FILE');
+    expect(many.message).toContain('2 .p12/.pfx files (a.p12, b.pfx)');
+    await expectCode(app.request.importCredential({ source: { kind: 'p12', path: '~' }, password: 'not the password' }), 'P12_WRONG_PASSWORD');
+    expect(credentialIds()).toEqual([]);
   });
 
   it('imports an OpenSSL 3 default .p12: stored like an issued request, the journal says “imported from usercred.p12”, the file untouched', async () => {
@@ -76,6 +84,7 @@ describe('import an existing credential', () => {
     const sources = await app.request.importSources();
     expect(sources.p12Files).toContain('~/usercred.p12');
     expect(sources.globus).toBeNull();
+    expect(sources.folderPicker).toBe(false); // no dialog outside the desktop app
     const s = await requestHandlers(app.request).requestImport({ source: { kind: 'p12', path: p12 }, password: P12_PW });
     expect(s).toMatchObject({ state: 'issued', origin: 'import', importedFrom: 'usercred.p12', sandbox: true, keyBits: 2048, previous: [] });
     expect(s.certificate!.subject).toBe(ada.subject);

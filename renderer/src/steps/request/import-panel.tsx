@@ -14,6 +14,7 @@ import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import FolderOpenIcon from '@mui/icons-material/FolderOpen';
 import type { ImportSourcesView, RequestStatusView } from '../../../../shared/contract/request';
 import type { StepId } from '../../../../shared/steps';
 import { OnboardApiError } from '../../../../shared/contract/client';
@@ -119,9 +120,17 @@ export function ImportPanel({ onImported, goTo }: { onImported: (s: RequestStatu
 
           {kind === 'p12' && (
             <Box sx={{ mb: 2 }}>
-              <TextField label="File (.p12 or .pfx)" fullWidth value={file} onChange={(e) => setFile(e.target.value)} spellCheck={false}
-                helperText="The full path, or ~/… for a file in your home folder."
-                slotProps={{ htmlInput: { 'data-testid': 'import-path' } }} />
+              <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: 'flex-start' }}>
+                <TextField label="File (.p12 or .pfx)" fullWidth value={file} onChange={(e) => setFile(e.target.value)} spellCheck={false}
+                  helperText={sources.folderPicker ? 'The full path (~/… for your home folder), or choose the folder that holds it.' : 'The full path, or ~/… for a file in your home folder.'}
+                  slotProps={{ htmlInput: { 'data-testid': 'import-path' } }} />
+                {sources.folderPicker && (
+                  <Button variant="outlined" startIcon={<FolderOpenIcon />} sx={{ mt: 1, flexShrink: 0 }} onClick={() => void api.backupPickFolder({ startIn: sources.homeDir }).then(
+                    (r) => r.folder && setFile(r.folder),
+                    (e) => setError(e),
+                  )}>Choose folder…</Button>
+                )}
+              </Stack>
               {sources.p12Files.length > 0 && (
                 <Stack direction="row" spacing={1} useFlexGap sx={{ mt: 1, flexWrap: 'wrap', alignItems: 'center' }} aria-label="Files found in your home folder">
                   <Typography variant="body2" color="text.secondary">Found here:</Typography>
