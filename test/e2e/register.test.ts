@@ -13,6 +13,10 @@ import { CredentialStore } from '../../electron/services/credential/store';
  * in-process on the same data folder before the app starts: the sandbox VO chosen, the sandbox CA
  * in the app's trust, a user certificate from the sandbox CA (sponsor auto-approval, EST) kept
  * with a typed passphrase (Protect “ask each time”), and one from an unknown CA.
+ * Why not the Request step's own run: the Register step takes the Request step's credential first,
+ * and an unknown CA's certificate can reach the store only as a leftover (the Request step's
+ * import refuses CAs the app does not trust), so the refusal case needs both placed here. The
+ * certificate the Request step makes is registered by test/e2e/journey.test.ts.
  */
 const PASS = 'e2e key passphrase';
 const pki = new TestPki();
