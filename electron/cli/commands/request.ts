@@ -24,9 +24,10 @@ function open(io: CliIo, json: boolean): Services {
 }
 
 function describe(s: RequestStatusView): string {
-  const lines = [`Request for ${s.subject}`, `  state:       ${s.state}${s.requestId ? ` (request ${s.requestId})` : ''}`];
-  lines.push(`  VO:          ${s.vo}${s.sandbox ? ' (sandbox)' : ''}`, `  CA (EST):    ${s.estUrl}`, `  key:         RSA-${s.keyBits}, SHA-256 ${s.publicKeyFingerprint}`);
-  lines.push(`  agreed:      ${s.agreedAt}`, `  sent:        ${s.startedAt}`);
+  const lines = [`${s.origin === 'import' ? 'Imported certificate' : s.origin === 'renewal' ? 'Renewal' : 'Request'} for ${s.subject}`, `  state:       ${s.state}${s.requestId ? ` (request ${s.requestId})` : ''}`];
+  lines.push(`  VO:          ${s.vo}${s.sandbox ? ' (sandbox)' : ''}`, `  CA (EST):    ${s.estUrl || '(not known)'}`, `  key:         RSA-${s.keyBits}, SHA-256 ${s.publicKeyFingerprint}`);
+  if (s.agreedAt) lines.push(`  agreed:      ${s.agreedAt}`);
+  lines.push(`  ${s.origin === 'import' ? 'imported' : 'sent'}:${s.origin === 'import' ? '    ' : '        '}${s.startedAt}`);
   if (s.sponsorUrl) lines.push(`  sponsor page: ${s.sponsorUrl}`);
   if (s.certificate) lines.push(`  certificate: ${s.certificate.subject}`, `  issued by:   ${s.certificate.issuer}`, `  valid until: ${s.certificate.notAfter}`);
   if (s.error) lines.push(`  problem:     ${s.error.message}`, `               ${s.error.hint}`);
@@ -186,7 +187,7 @@ const IMPORT_USAGE = 'osg-onboard request import (--p12 FILE | --globus [DIR]) [
 
 function describeWithPrevious(s: RequestStatusView): string {
   const lines = [describe(s).trimEnd()];
-  if (s.origin === 'import') lines.push(`  imported:    from ${s.importedFrom}`);
+  if (s.origin === 'import') lines.push(`  from:        ${s.importedFrom}`);
   if (s.renewOf) lines.push(`  renews:      serial ${s.renewOf.serial} (valid until ${s.renewOf.notAfter})`);
   for (const w of s.warnings ?? []) lines.push(`  note:        ${w}`);
   for (const p of s.previous) lines.push(`  previous:    serial ${p.serial}, ${p.origin}, valid until ${p.notAfter} (kept)`);
