@@ -131,7 +131,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Polls `check` every 50 ms until it returns a value (bounded by `ms`). */
-export async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 20_000): Promise<T> {
+export async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();
