@@ -2,6 +2,7 @@
 // osg-onboard CLI launcher: runs the bundled CLI (out/cli, made by `npm run build`) for a lean
 // start-up; falls back to the TypeScript sources through tsx in a fresh checkout.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -18,9 +19,10 @@ const io = {
 
 async function run() {
   const bundled = process.env.OSG_ONBOARD_FROM_SOURCE !== '1' && existsSync(path.join(outDir, 'index.mjs'));
-  if (bundled && (argv[0] === 'proxy' || argv[0] === 'pusp') && existsSync(path.join(outDir, 'proxy-entry.mjs'))) {
-    // The proxy commands' own one-file bundle: no other command's code, one module to read.
-    const code = await (await import(pathToFileURL(path.join(outDir, 'proxy-entry.mjs')).href)).main(argv, io);
+  const lean = path.join(outDir, 'proxy-entry.cjs');
+  if (bundled && (argv[0] === 'proxy' || argv[0] === 'pusp') && existsSync(lean)) {
+    // The proxy commands' own one-file bundle: no other command's code, read synchronously.
+    const code = await createRequire(import.meta.url)(lean).main(argv, io);
     if (code !== undefined) return code;
   }
   let mod;

@@ -1,8 +1,8 @@
 // Bundles the CLI (and the bridge used by `npm run web`) into out/ with esbuild: one small entry
 // plus lazily loaded chunks, so a command loads only what it needs; and the proxy commands once
-// more as a single file (out/cli/proxy-entry.mjs), which the launcher runs for `proxy …`/`pusp …`.
+// more as a single file (out/cli/proxy-entry.cjs), which the launcher runs for `proxy …`/`pusp …`.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,12 +39,9 @@ for (const [name, entry] of [
   });
 }
 
-// One file, no chunks: the ESM loader reads one module instead of a dozen before `proxy init`
-// starts its key. Its dynamic imports are inlined (evaluated only when reached). It needs no
-// require() banner (node:module and the CommonJS loader stay unloaded): checked below.
-const lean = path.join(outRoot, 'out', 'cli', 'proxy-entry.mjs');
-await build({ ...common, entryPoints: [path.join(root, 'electron/cli/proxy-entry.ts')], outfile: lean, splitting: false });
-if (/\b__require\(/.test(readFileSync(lean, 'utf8'))) {
-  throw new Error('out/cli/proxy-entry.mjs calls require(): a CommonJS dependency reached the proxy commands; give that build the require() banner');
-}
-console.log('bundled out/cli (and out/cli/proxy-entry.mjs) and out/bridge');
+// One CommonJS file, no chunks: the launcher require()s it, a synchronous read with no trip through
+// the ESM loader's thread-pool reads and no ESM facades of node:fs/node:crypto, before `proxy init`
+// starts its key. Its dynamic imports are inlined (evaluated only when reached); keytar stays external.
+const lean = path.join(outRoot, 'out', 'cli', 'proxy-entry.cjs');
+await build({ ...common, format: 'cjs', outExtension: undefined, entryPoints: [path.join(root, 'electron/cli/proxy-entry.ts')], outfile: lean, splitting: false });
+console.log('bundled out/cli (and out/cli/proxy-entry.cjs) and out/bridge');

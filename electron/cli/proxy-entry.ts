@@ -1,6 +1,7 @@
-// A lean entry for the proxy commands: bundled on its own as one file (out/cli/proxy-entry.mjs,
-// see build/scripts/bundle-cli.mjs), so `osg-onboard proxy init` reaches its key generation after
-// one module read instead of a dozen, and loads no other command's code. The launcher tries it
+// A lean entry for the proxy commands: bundled on its own as one CommonJS file
+// (out/cli/proxy-entry.cjs, see build/scripts/bundle-cli.mjs), so `osg-onboard proxy init` reaches
+// its key generation after one synchronous read instead of a dozen module loads, and loads no other
+// command's code. The launcher tries it
 // first when argv starts with `proxy` or `pusp`; what it does not know goes to the full CLI.
 import { proxyCommands } from './commands/proxy-commands';
 import type { CliIo } from './io';
