@@ -152,7 +152,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.getByRole('heading', { name: 'Trust the certificate authorities' }).waitFor();
     expect(journal().protect?.mode).toBe('keychain');
-    await expect.poll(() => page.getByTestId('caption-protect').textContent()).toBe('passphrase in GNOME Keyring');
+    await expect.poll(() => page.getByTestId('caption-protect').textContent(), { timeout: 15_000 }).toBe('passphrase in GNOME Keyring');
   });
 
   it('3. Trust CAs: the sandbox CA into the app, ~/.globus/certificates and the browser’s NSS db', async () => {
@@ -353,7 +353,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
 
   it('all 8 steps are done in the stepper, after a reload and after an app restart; each step shows its result, a new proxy needs no passphrase; no accessibility violations', async () => {
     const all = STEPS.map((x) => x.id);
-    await expect.poll(() => stepsDone(page)).toEqual(all);
+    await expect.poll(() => stepsDone(page), { timeout: 15_000 }).toEqual(all);
     expect(Object.values(journal().steps).filter((x) => x.status === 'done')).toHaveLength(8);
     await page.reload();
     await page.getByTestId('step-nextSteps').waitFor();
@@ -362,7 +362,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     await s.restart();
     await page.goto(s.app.openUrl);
     await page.getByTestId('step-nextSteps').waitFor();
-    await expect.poll(() => stepsDone(page)).toEqual(all);
+    await expect.poll(() => stepsDone(page), { timeout: 15_000 }).toEqual(all);
     for (const step of all) await resultShown(step);
     // The keychain still holds the key passphrase after the restart: a new proxy, nothing asked.
     const before = readFileSync(seen.proxy, 'utf8');

@@ -140,7 +140,7 @@ describe('Next steps (step 8)', () => {
     expect(await text('verify-identity', verification)).toBe(real.identity);
     expect(await verification.getByTestId('verify-path').locator('li').count()).toBe(3);
     // The stepper marks the step done.
-    await expect.poll(() => text('caption-nextSteps')).toBe('proxy for 6 h');
+    await expect.poll(() => text('caption-nextSteps'), { timeout: 15_000 }).toBe('proxy for 6 h');
     await scanBothThemes('next-steps');
     copyFileSync(path.join(shots, 'next-steps-light.png'), path.join(README_SHOTS, 'next-steps.png'));
 
@@ -174,7 +174,7 @@ describe('Next steps (step 8)', () => {
     await page.getByRole('option', { name: '3072 bits' }).click();
     await page.getByTestId('proxy-passphrase').fill(PASSPHRASE);
     await page.getByTestId('make-proxy').click();
-    await expect.poll(() => text('info-strength', card)).toBe('3072 bits');
+    await expect.poll(() => text('info-strength', card), { timeout: 30_000 }).toBe('3072 bits');
     const real = gridProxyInfo(proxyFile);
     expect(real.type).toBe('RFC 3820 compliant limited proxy');
     expect(await text('info-type', card)).toBe(real.type);
@@ -215,7 +215,7 @@ describe('Tools', () => {
     try {
       const c = stranger.issue('someone', { subject: '/C=US/O=Elsewhere/CN=Some One' });
       await page.getByTestId('inspect-file-input').setInputFiles(c.certFile);
-      await expect.poll(() => text('info-subject', page.getByTestId('inspect-card'))).toBe('/C=US/O=Elsewhere/CN=Some One');
+      await expect.poll(() => text('info-subject', page.getByTestId('inspect-card')), { timeout: 15_000 }).toBe('/C=US/O=Elsewhere/CN=Some One');
       const v = page.getByTestId('inspect-verification');
       expect(await v.getAttribute('data-valid')).toBe('false');
       expect((await v.getByTestId('verify-errors').textContent()) ?? '').not.toBe('');
@@ -264,7 +264,7 @@ describe('Tools', () => {
     await panel.getByTestId('pusp-force').check();
     await panel.getByTestId('pusp-force-warning').waitFor();
     await panel.getByTestId('pusp-make').click();
-    await expect.poll(() => text('pusp-identity', panel)).toBe('/C=US/O=OSG Onboard Test/CN=Ada Tester/CN=user:alice');
+    await expect.poll(() => text('pusp-identity', panel), { timeout: 30_000 }).toBe('/C=US/O=OSG Onboard Test/CN=Ada Tester/CN=user:alice');
     expect(await text('pusp-robot-check', panel)).toMatch(/Robot/);
     await scanBothThemes('tools-pusp-forced');
   });
@@ -306,7 +306,7 @@ describe('Next steps from the certificate the Request step stored (sandbox CA, p
     expect(await page.getByTestId('proxy-passphrase').count()).toBe(0);
     await page.getByTestId('make-proxy').click();
     const card = page.getByTestId('proxy-card');
-    await expect.poll(() => text('info-identity', card)).toBe(subject);
+    await expect.poll(() => text('info-identity', card), { timeout: 30_000 }).toBe(subject);
     expect(await page.getByTestId('proxy-verification').getAttribute('data-valid')).toBe('true');
     expect(run('openssl', ['verify', '-allow_proxy_certs', '-CApath', trustDir, '-untrusted', proxyFile, proxyFile]).trim()).toBe(`${proxyFile}: OK`);
     expect(gridProxyInfo(proxyFile).identity).toBe(subject);
@@ -328,8 +328,8 @@ describe('Next steps from the certificate the Request step stored (sandbox CA, p
     await scanBothThemes('next-steps-app-passphrase');
     await page.getByTestId('proxy-passphrase').fill(KEY_PASSPHRASE);
     await page.getByTestId('make-proxy').click();
-    await expect.poll(() => readFileSync(proxyFile, 'utf8') !== before).toBe(true);
-    await expect.poll(() => text('info-identity', page.getByTestId('proxy-card'))).toBe(subject);
+    await expect.poll(() => readFileSync(proxyFile, 'utf8') !== before, { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => text('info-identity', page.getByTestId('proxy-card')), { timeout: 30_000 }).toBe(subject);
     expect(run('openssl', ['verify', '-allow_proxy_certs', '-CApath', trustDir, '-untrusted', proxyFile, proxyFile]).trim()).toBe(`${proxyFile}: OK`);
   });
 });
