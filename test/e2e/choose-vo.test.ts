@@ -67,7 +67,7 @@ describe('npm start (browser mode) and the Choose VO step', () => {
     const page = await openPage();
     await page.goto(app.openUrl);
     await page.getByTestId('vo-search').fill('practice sandbox');
-    await expect.poll(() => page.getByTestId('vo-list').locator('[data-testid^="vo-"]').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('vo-list').locator('[data-testid^="vo-"]').count(), { timeout: 15_000 }).toBe(1);
     await page.getByTestId('vo-sandbox').click();
     await page.getByTestId('vo-details').getByText('OSG Onboard Sandbox').waitFor();
     await page.screenshot({ path: path.join(shots, 'choose-vo-light.png'), fullPage: true });

@@ -213,7 +213,7 @@ describe('Protect and Trust CAs (browser mode, temp HOME)', () => {
     expect(existsSync(path.join(home, '.globus'))).toBe(false);
     expect(existsSync(path.join(dataDir, 'trust', 'app-ca.pem'))).toBe(false);
     expect(await page.getByTestId('trust-undo').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('caption-trust').textContent()).toBe('CAs removed (undo)');
+    await expect.poll(() => page.getByTestId('caption-trust').textContent(), { timeout: 15_000 }).toBe('CAs removed (undo)');
     expect(await page.getByTestId('step-trust').locator('.Mui-completed').count()).toBe(0);
     await scanBothThemes('trust-undone', 'trust-install');
   });

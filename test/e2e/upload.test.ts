@@ -179,7 +179,7 @@ describe('Upload step (browser mode, sandbox submit host)', () => {
     await page.getByTestId('upload-error').waitFor();
     expect(await page.getByTestId('upload-error').getAttribute('data-code')).toBe('TRANSFER_AUTH_FAILED');
     expect(await page.getByTestId('upload-error').textContent()).toContain('did not accept the login for “sandbox”');
-    await expect.poll(() => page.getByTestId('caption-upload').textContent()).toBe('login refused');
+    await expect.poll(() => page.getByTestId('caption-upload').textContent(), { timeout: 15_000 }).toBe('login refused');
     await checkState('auth-failed');
   });
 
