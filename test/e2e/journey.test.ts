@@ -173,7 +173,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     await page.getByRole('heading', { name: 'Request your certificate' }).waitFor();
   });
 
-  it('4. Request: agree, the key is made here (progress), the sponsor approves on the sponsor page, the certificate is issued', async () => {
+  it('4. Request: agree and send by keyboard, the key is made here (progress), the sponsor approves on the sponsor page, the certificate is issued', async () => {
     await page.getByTestId('ca-trusted').waitFor();
     await journeyPanel().getByLabel('Your name').fill(NAME);
     await journeyPanel().getByLabel('E-mail address').fill(EMAIL);
@@ -181,8 +181,17 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     // Nothing is sent before “I AGREE”.
     const submit = page.getByRole('button', { name: 'Make my key and send the request' });
     expect(await submit.isDisabled()).toBe(true);
-    await page.getByRole('checkbox', { name: 'I AGREE' }).check();
-    await submit.click();
+    // From the e-mail field on, by keyboard only: Tab to “I AGREE”, Space, Tab to the button, Enter.
+    await journeyPanel().getByLabel('E-mail address').focus();
+    const visited: string[] = [];
+    for (let i = 0; i < 25 && !visited.includes('request-submit'); i++) {
+      await page.keyboard.press('Tab');
+      visited.push(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? ''));
+      if (visited.at(-1) === 'policy-agree') await page.keyboard.press('Space');
+    }
+    expect(visited, 'Tab order from the e-mail field').toEqual(expect.arrayContaining(['policy-agree', 'request-submit']));
+    expect(await page.getByRole('checkbox', { name: 'I AGREE' }).isChecked()).toBe(true);
+    await page.keyboard.press('Enter');
 
     await page.getByRole('heading', { name: 'Waiting for your sponsor' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('request-id').filter({ hasText: /^[2-9A-Z]{6}$/ }).waitFor();
