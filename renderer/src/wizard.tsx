@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import Stepper from '@mui/material/Stepper';
 import Step from '@mui/material/Step';
 import StepButton from '@mui/material/StepButton';
@@ -12,10 +12,13 @@ import { useJournalRefresh } from './api/use-journal-refresh';
 import { stepScreens } from './steps';
 import { StepUnavailable } from './components/step-unavailable';
 
-/** The first step that is neither done nor unavailable: where a returning user lands. */
-function firstOpenStep(info: AppInfo): StepId {
+/**
+ * The first step that is neither done nor unavailable: where a returning user lands. With
+ * every step done, that is Next steps (make a proxy), not the start of the journey.
+ */
+export function firstOpenStep(info: AppInfo): StepId {
   const open = STEPS.find((s) => info.progress[s.id]?.status !== 'done' && info.steps.find((a) => a.id === s.id)?.available);
-  return open?.id ?? 'chooseVo';
+  return open?.id ?? STEPS[STEPS.length - 1].id;
 }
 
 /** The journey as a stepper; each step's screen comes from steps/<step>/. */
@@ -32,6 +35,24 @@ export function Wizard({ info: initial }: { info: AppInfo }) {
   }, [api]);
 
   useJournalRefresh(refresh);
+
+  // Moving to another step puts keyboard focus on its title (not on <body>), so keyboard and
+  // screen-reader users continue from the new step; not on first load (the app bar comes first).
+  const screenRef = useRef<HTMLDivElement>(null);
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    const frame = requestAnimationFrame(() => {
+      const title = screenRef.current?.querySelector<HTMLElement>('#step-title');
+      if (!title) return;
+      if (!title.hasAttribute('tabindex')) title.setAttribute('tabindex', '-1');
+      title.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [active]);
 
   const goTo = useCallback((id: StepId) => {
     refresh();
@@ -74,7 +95,7 @@ export function Wizard({ info: initial }: { info: AppInfo }) {
           );
         })}
       </Stepper>
-      <Box data-testid={`screen-${step.id}`}>
+      <Box data-testid={`screen-${step.id}`} ref={screenRef}>
         {Screen ? <Screen info={info} vo={vo} goTo={goTo} /> : <StepUnavailable label={step.label} reason={availability?.reason} />}
       </Box>
     </>

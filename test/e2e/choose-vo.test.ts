@@ -78,6 +78,9 @@ describe('npm start (browser mode) and the Choose VO step', () => {
     await page.getByTestId('choose-vo').click();
     // The next step is Protect.
     await page.getByTestId('screen-protect').getByRole('heading', { name: 'Protect your private key' }).waitFor();
+    // Keyboard focus moved with the step: on its title, not lost to <body>.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('step-title');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Protect your private key');
     await page.reload();
     await page.getByTestId('chosen-vo-caption').waitFor();
     expect(await page.getByTestId('chosen-vo-caption').textContent()).toBe('sandbox');

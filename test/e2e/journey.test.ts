@@ -358,6 +358,9 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     const info = sh('grid-proxy-info', ['-all', '-file', seen.proxy]);
     expect(info).toMatch(new RegExp(`identity\\s*:\\s*${seen.subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
     expect(info).toMatch(/type\s*:\s*RFC 3820 compliant impersonation proxy/);
+    // The test-job commands log in where the Upload step went, as the account it used.
+    const sshLine = (await page.getByTestId('commands-text-test-job').textContent())!.split('\n')[0];
+    expect(sshLine).toMatch(/^ssh -p \d+ sandbox@127\.0\.0\.1$/);
   });
 
   it('all 8 steps are done in the stepper, after a reload and after an app restart; each step shows its result, a new proxy needs no passphrase; no accessibility violations', async () => {
@@ -371,6 +374,8 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     await s.restart();
     await page.goto(s.app.openUrl);
     await page.getByTestId('step-nextSteps').waitFor();
+    // With every step done, a returning user lands on Next steps, not back at Choose VO.
+    await page.getByTestId('screen-nextSteps').waitFor();
     await expect.poll(() => stepsDone(page), { timeout: 15_000 }).toEqual(all);
     for (const step of all) await resultShown(step);
     // The keychain still holds the key passphrase after the restart: a new proxy, nothing asked.

@@ -178,8 +178,16 @@ export class NextStepsService {
         toolsDefaultPath: defaultProxyPath({}, this.o.uid),
         trustDir,
         vo: await this.o.currentVo(),
+        uploadedTo: await this.lastUpload(),
       }),
     };
+  }
+
+  /** The host and account the Upload step last put the credential on (the journal's upload section). */
+  private async lastUpload(): Promise<{ host: string; port: number; username: string } | null> {
+    const last = ((await this.o.journal.read()) as { upload?: { last?: Record<string, unknown> } }).upload?.last;
+    if (!last || typeof last.host !== 'string' || typeof last.username !== 'string' || typeof last.port !== 'number') return null;
+    return { host: last.host, port: last.port, username: last.username };
   }
 
   /** The proxy at the proxy path (null when there is none). */

@@ -18,6 +18,8 @@ export interface TestJobOptions {
   readonly toolsDefaultPath: string;
   readonly trustDir: string;
   readonly vo: VoEntry | null;
+  /** Where the Upload step last put the credential (its account is the user's there). */
+  readonly uploadedTo?: { readonly host: string; readonly port: number; readonly username: string } | null;
 }
 
 export const SUBMIT_FILE = [
@@ -34,9 +36,10 @@ export function testJobCommands(o: TestJobOptions): CommandBlock[] {
   const p = shellQuote(o.proxyPath);
   const custom = o.proxyPath !== o.toolsDefaultPath;
   const exportLine = custom ? [`export X509_USER_PROXY=${p}`] : [];
-  const host = o.vo?.submitHosts[0];
+  const host = o.uploadedTo ?? o.vo?.submitHosts[0];
   const hostName = host?.host ?? 'SUBMIT_HOSTNAME';
   const sshPort = host && host.port !== 22 ? ` -p ${host.port}` : '';
+  const user = o.uploadedTo ? shellQuote(o.uploadedTo.username) : 'YOUR_USERNAME';
   const voms = o.vo && o.vo.vomsServers.length > 0 ? `voms-proxy-init -voms ${o.vo.name}` : 'grid-proxy-init';
   const sandbox = o.vo?.sandbox === true;
   return [
@@ -56,13 +59,15 @@ export function testJobCommands(o: TestJobOptions): CommandBlock[] {
       id: 'test-job',
       title: 'Run a test job on your submit host',
       description:
-        (host
+        (o.uploadedTo
+          ? `Log in to ${hostName} as ${o.uploadedTo.username}, where the Upload step put your certificate in ~/.globus; make a proxy there and submit a job that prints the name of the machine it ran on.`
+          : host
           ? `Log in to ${hostName}, your VO’s submit host, where the Upload step put your certificate in ~/.globus; make a proxy there and submit a job that prints the name of the machine it ran on.`
           : 'Log in to the submit host your VO named (replace SUBMIT_HOSTNAME), where the Upload step put your certificate in ~/.globus; make a proxy there and submit a job that prints the name of the machine it ran on.') +
         (sandbox ? ' The sandbox’s practice submit host only receives files: it runs no jobs — with your VO’s real submit host these commands run a test job.' : '') +
-        ' Replace YOUR_USERNAME with your user id on the submit host.',
+        (o.uploadedTo ? '' : ' Replace YOUR_USERNAME with your user id on the submit host.'),
       commands: [
-        `ssh${sshPort} YOUR_USERNAME@${hostName}`,
+        `ssh${sshPort} ${user}@${hostName}`,
         voms,
         `cat > test.sub <<'EOF'`,
         SUBMIT_FILE,

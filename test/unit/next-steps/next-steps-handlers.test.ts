@@ -369,6 +369,22 @@ describe('what next: the test-job commands', () => {
     expect(blocks[2].description).toMatch(/runs no jobs/);
   });
 
+  it('after an upload, the host and account it used replace the placeholders', () => {
+    const blocks = testJobCommands({
+      proxyPath: '/tmp/x509up_u1000', toolsDefaultPath: '/tmp/x509up_u1000', trustDir: '/t',
+      vo: vo({ submitHosts: [{ host: 'login.example.org', port: 22 }] } as Partial<VoEntry>),
+      uploadedTo: { host: 'ap40.uw.osg-htc.org', port: 22, username: 'ada' },
+    });
+    expect(blocks[2].commands.split('\n')[0]).toBe('ssh ada@ap40.uw.osg-htc.org');
+    expect(blocks[2].description).toContain('as ada');
+    expect(blocks[2].description).not.toContain('YOUR_USERNAME');
+    const sandbox = testJobCommands({
+      proxyPath: '/p', toolsDefaultPath: '/p', trustDir: '/t', vo: vo({ sandbox: true }), uploadedTo: { host: '127.0.0.1', port: 40022, username: 'sandbox' },
+    });
+    expect(sandbox[2].commands.split('\n')[0]).toBe('ssh -p 40022 sandbox@127.0.0.1');
+    expect(sandbox[3].commands).toContain('gsiftp://127.0.0.1/');
+  });
+
   it('quotes what a shell would split', () => {
     expect(shellQuote('/tmp/x509up_u1000')).toBe('/tmp/x509up_u1000');
     expect(shellQuote("it's here")).toBe(`'it'\\''s here'`);
