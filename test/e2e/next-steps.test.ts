@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { createPrivateKey } from 'node:crypto';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { README_SHOTS, SHOTS as shots, callOnboard, scanBothThemes as scanThemes, startSession, type E2eSession } from '../helpers/journey';
+import { keepForReadme, SHOTS as shots, callOnboard, scanBothThemes as scanThemes, startSession, type E2eSession } from '../helpers/journey';
 import { createGridCa, type GridCa, type IssuedCert } from '../helpers/grid-ca';
 
 const PASSPHRASE = 'Grid pass phrase 7';
@@ -142,7 +142,7 @@ describe('Next steps (step 8)', () => {
     // The stepper marks the step done.
     await expect.poll(() => text('caption-nextSteps'), { timeout: 15_000 }).toBe('proxy for 6 h');
     await scanBothThemes('next-steps');
-    copyFileSync(path.join(shots, 'next-steps-light.png'), path.join(README_SHOTS, 'next-steps.png'));
+    keepForReadme(path.join(shots, 'next-steps-light.png'), 'next-steps.png');
 
     // "Show as text": what voms-proxy-info --all prints, in monospace.
     await card.getByTestId('show-as-text').check();
@@ -246,7 +246,7 @@ describe('Tools', () => {
     expect(real.subject).toBe(identity);
     expect(real.identity).toBe(robot.subject); // grid tools strip every proxy CN: the relying service maps PUSPs
     await scanBothThemes('tools-pusp');
-    copyFileSync(path.join(shots, 'tools-pusp-light.png'), path.join(README_SHOTS, 'tools.png'));
+    keepForReadme(path.join(shots, 'tools-pusp-light.png'), 'tools.png');
   });
 
   it('refuses a certificate that is not a robot certificate, with the reason; with force it warns and makes it', async () => {

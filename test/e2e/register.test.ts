@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import { README_SHOTS, SHOTS as shots, openPage as openPageIn, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
+import { keepForReadme, SHOTS as shots, openPage as openPageIn, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
 import { TestPki } from '../helpers/registration-pki';
 import { chooseSandboxAndTrust, foreignCredential, sandboxUserCredential, type SandboxUser } from '../helpers/register-setup';
 import { CredentialStore } from '../../electron/services/credential/store';
@@ -165,7 +165,7 @@ describe('Register step (browser mode, sandbox VO)', () => {
     expect(existsSync(path.join(home, '.glite'))).toBe(false);
     expect(await page.getByTestId('caption-register').textContent()).toBe('member of sandbox');
     await scanState(page, 'member');
-    copyFileSync(path.join(shots, 'register-member-light.png'), path.join(README_SHOTS, 'register.png'));
+    keepForReadme(path.join(shots, 'register-member-light.png'), 'register.png');
     await page.close();
   });
 

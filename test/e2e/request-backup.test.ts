@@ -5,11 +5,11 @@
 // waiting for the sponsor and started again: it resumes with the same key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { README_SHOTS, SHOTS as shots, appEnv, callOnboard, launchChromium, openPage as openPageIn, scanBothThemes, startApp, tempDirs, type RunningApp, type TempDirs } from '../helpers/journey';
+import { keepForReadme, SHOTS as shots, appEnv, callOnboard, launchChromium, openPage as openPageIn, scanBothThemes, startApp, tempDirs, type RunningApp, type TempDirs } from '../helpers/journey';
 import { startTestBus, type TestBus } from '../helpers/keyring';
 import { TrustService } from '../../electron/services/trust';
 import { Sandbox } from '../../electron/sandbox';
@@ -214,7 +214,7 @@ describe('Request and Back up steps (browser mode, sandbox CA, keychain)', () =>
     expect(await page.getByTestId('cert-issuer').textContent()).toContain('Sandbox');
     await page.getByTestId('caption-request').filter({ hasText: /Ada Lovelace/ }).waitFor();
     await checkState(page, 'request-issued');
-    copyFileSync(path.join(shots, 'request-waiting-light.png'), path.join(README_SHOTS, 'request.png'));
+    keepForReadme(path.join(shots, 'request-waiting-light.png'), 'request.png');
 
     // Nothing in the journal was lost on the way: the VO, the agreement, each failure, the earlier requests.
     const j = journal(dataDir());
@@ -244,7 +244,7 @@ describe('Request and Back up steps (browser mode, sandbox CA, keychain)', () =>
     await page.getByTestId('backup-result').waitFor();
     expect(await page.getByTestId('backup-saved-path').textContent()).toBe(target);
     await checkState(page, 'backup-saved');
-    copyFileSync(path.join(shots, 'backup-saved-light.png'), path.join(README_SHOTS, 'backup.png'));
+    keepForReadme(path.join(shots, 'backup-saved-light.png'), 'backup.png');
 
     sh('openssl', ['pkcs12', '-info', '-noout', '-in', target, '-passin', `pass:${P12_PASSWORD}`]);
     const leaf = sh('openssl', ['pkcs12', '-in', target, '-nokeys', '-clcerts', '-passin', `pass:${P12_PASSWORD}`]);

@@ -5,9 +5,10 @@
 // (EST simplereenroll, signed in with the imported certificate): a new certificate, the old one
 // listed as previous. Axe in light and dark for each new state; build/screenshots/request-import.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { keepForReadme } from '../helpers/journey';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium } from '../helpers/browser';
@@ -17,7 +18,6 @@ import { Sandbox } from '../../electron/sandbox';
 import { foreignUser, opensslP12, sandboxUser, sh, type UserMaterial } from '../integration/request/import-fixtures';
 
 const shots = path.join(ROOT, 'test-results', 'screenshots');
-const README_SHOTS = path.join(ROOT, 'build', 'screenshots');
 const P12_PASSWORD = 'Lichen harbour 52 sextant';
 
 let root: string;
@@ -131,7 +131,7 @@ describe('Request step: import an existing certificate, then renew it (browser m
     expect(await page.getByTestId('renew-expiry').textContent()).toMatch(/valid until .* \((36[45]) days left\)/);
     await page.getByTestId('caption-request').filter({ hasText: 'imported from usercred.p12' }).waitFor();
     await checkState(page, 'request-imported');
-    copyFileSync(path.join(shots, 'request-imported-light.png'), path.join(README_SHOTS, 'request-import.png'));
+    keepForReadme(path.join(shots, 'request-imported-light.png'), 'request-import.png');
     expect(readFileSync(p12).equals(before)).toBe(true);
     expect(statSync(p12).mtimeMs).toBe(mtime);
     const j = journal(dataDir());

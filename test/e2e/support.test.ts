@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { keepForReadme } from '../helpers/journey';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium } from '../helpers/browser';
@@ -96,7 +97,7 @@ describe('Get help: the support bundle, and the help desk’s replay of it', () 
     expect(await redactions.locator('[data-rule="email"]').count()).toBe(1);
     expect(await page.getByTestId('support-section-credentials').textContent()).toContain('~/.globus/usercert.pem');
     await page.screenshot({ path: path.join(shots, 'support-dialog-light.png') });
-    copyFileSync(path.join(shots, 'support-dialog-light.png'), path.join(ROOT, 'build', 'screenshots', 'support.png'));
+    keepForReadme(path.join(shots, 'support-dialog-light.png'), 'support.png');
     await page.getByText(/Show the exact file/).click();
     const text = (await page.getByTestId('support-text').textContent()) ?? '';
     expect(text).toContain('"code": "REQUEST_CA_NOT_TRUSTED"');

@@ -5,10 +5,10 @@
 // upload keeping .bak-* files; a wrong password; a changed host key; Cancel. Axe light + dark.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { README_SHOTS, SHOTS as shots, callOnboard, openPage, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
+import { keepForReadme, SHOTS as shots, callOnboard, openPage, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
 import type { UploadDefaults } from '../../shared/contract';
 
 const P12_PW = 'Upload e2e pässword 1';
@@ -149,7 +149,7 @@ describe('Upload step (browser mode, sandbox submit host)', () => {
     expect(() => sh('openssl', ['pkey', '-in', path.join(globus(), 'userkey.pem'), '-passin', 'pass:wrong', '-noout'])).toThrow();
     expect(sh('openssl', ['x509', '-in', path.join(globus(), 'usercert.pem'), '-noout', '-subject'])).toContain('CN = Upload Tester');
     await checkState('done');
-    copyFileSync(path.join(shots, 'upload-done-light.png'), path.join(README_SHOTS, 'upload.png'));
+    keepForReadme(path.join(shots, 'upload-done-light.png'), 'upload.png');
     expect(await page.getByTestId('caption-upload').textContent()).toBe('sandbox@127.0.0.1');
   });
 

@@ -1,7 +1,7 @@
 // What the E2E files share: a temp HOME and data folder removed at the end, the app started
 // with an environment that cannot touch the runner's own ~/.globus, keychain or proxy, one
 // browser context per page, axe, the light/dark scan with screenshots, and the sandbox VO.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
@@ -12,9 +12,18 @@ import type { TestBus } from './keyring';
 
 export { ROOT, launchChromium, startApp, type RunningApp };
 
-/** Where E2E screenshots go (gitignored); one good light one per step is copied to build/screenshots. */
+/** Where E2E screenshots go (gitignored). */
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 export const README_SHOTS = path.join(ROOT, 'build', 'screenshots');
+
+/**
+ * Copies one good light screenshot to build/screenshots/<name> for the README — only when
+ * asked (`npm run screenshots`), so a test run never changes committed files.
+ */
+export function keepForReadme(shotFile: string, name: string): void {
+  if (process.env.OSG_ONBOARD_README_SHOTS !== '1') return;
+  copyFileSync(path.isAbsolute(shotFile) ? shotFile : path.join(SHOTS, shotFile), path.join(README_SHOTS, name));
+}
 
 export interface TempDirs {
   readonly root: string;
