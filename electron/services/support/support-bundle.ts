@@ -47,7 +47,7 @@ function pick(o: unknown, keys: readonly string[]): Record<string, unknown> | nu
 function requestFacts(j: JournalData): Record<string, unknown> | null {
   const r = (j as Record<string, unknown>).request as Record<string, unknown> | undefined;
   if (!r) return null;
-  const out = pick(r, ['state', 'vo', 'sandbox', 'subject', 'keyBits', 'keyProtection', 'estUrl', 'startedAt', 'lastCheckedAt', 'error', 'certificate']) ?? {};
+  const out = pick(r, ['state', 'origin', 'importedFrom', 'renewOf', 'vo', 'sandbox', 'subject', 'keyBits', 'keyProtection', 'estUrl', 'startedAt', 'lastCheckedAt', 'error', 'certificate']) ?? {};
   if (typeof r.enrolmentCode === 'string') out.enrolmentCodeKind = r.enrolmentCode; // `none` | `sandbox-default` | `typed`: how, never the code
   const agreement = pick(r.agreement, ['agreedAt', 'policyVersion', 'title']);
   if (agreement) out.agreement = agreement;
