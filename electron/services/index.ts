@@ -107,7 +107,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   const tools = new ToolsService({ homeDir: context.homeDir, now: context.now });
   const upload = createUploadStep({
     journal, currentVo: () => vo.current(), sandbox, dataDir: context.dataDir, homeDir: context.homeDir,
-    environment: context.environment, now: context.now, emit: context.emit,
+    environment: context.environment, now: context.now, emit: context.emit, keys,
   });
   const errorLog = new ErrorLog(context.dataDir, context.now, context.shell);
   const support = new SupportService({ ...context, journal, errorLog, currentVo: () => vo.current(), folderPicker: opts.pickFolder !== undefined });

@@ -45,8 +45,12 @@ export const uploadCredentialSchema = z
   .object({
     /** The usercred.p12 to send (and to make usercert.pem and userkey.pem from). */
     p12Path: pathText,
-    /** Its password. Goes in, never comes back. */
-    password: secret,
+    /**
+     * Its password. Goes in, never comes back. May be left out only for the Back up step's own
+     * file whose password is remembered in the keychain (`UploadDefaults.p12PasswordRemembered`):
+     * the services read it there. A typed one always wins.
+     */
+    password: secret.optional(),
     /** userkey.pem's passphrase when not the .p12 password; typed twice. */
     keyPassphrase: secret.optional(),
     keyPassphraseConfirm: secret.optional(),
@@ -197,6 +201,15 @@ export interface UploadDefaults {
   /** Why the sandbox submit host could not start (sandbox mode), in the user's words. */
   readonly sandboxError?: WireError;
   readonly p12: UploadP12View | null;
+  /**
+   * The Back up step remembered `p12`'s password in the keychain and it still opens this very
+   * file (same certificate): the upload may go without typing it. Never the password itself.
+   */
+  readonly p12PasswordRemembered: boolean;
+  /** The keychain it is remembered in (e.g. `Secret Service (GNOME Keyring / KWallet)`). */
+  readonly p12PasswordKeychain?: string;
+  /** A remembered password that no longer fits the file: why (the user must type it). */
+  readonly p12PasswordStale?: string;
   /** `~/usercred.p12`, what a typed relative path is resolved against. */
   readonly homeDir: string;
   readonly sshKeys: readonly UploadSshKeyView[];

@@ -30,6 +30,14 @@ export const uploadErrors = defineErrors({
     message: 'The sandbox account only exists on the sandbox submit host ({sandbox}), not on {host}.',
     hint: 'Choose the sandbox submit host, or log in to {host} with your own account.',
   },
+  UPLOAD_P12_PASSWORD_REQUIRED: {
+    message: 'Type the password of {path} in “Password of the usercred.p12”: {reason}.',
+    hint: 'It is the password you chose in the Back up step (tick “Remember this password in my keychain” there to be spared typing it).',
+  },
+  UPLOAD_P12_PASSWORD_STALE: {
+    message: 'The usercred.p12 password remembered in your keychain ({backend}) cannot be used for {path}: {detail}.',
+    hint: 'Type the file’s password in “Password of the usercred.p12”, or save a new backup in the Back up step.',
+  },
   UPLOAD_SSH_KEY_UNREADABLE: {
     message: 'The SSH key file {path} could not be read: {detail}',
     hint: 'Type the path of your SSH private key, e.g. ~/.ssh/id_ed25519 (not the .pub file).',

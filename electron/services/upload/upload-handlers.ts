@@ -8,6 +8,7 @@ import type { Handlers } from '../dispatch';
 import type { EventName, EventPayload, VoChoice } from '../../../shared/contract';
 import { sandboxSubmitHostDir } from '../../sandbox/submit-host/state';
 import type { Journal } from '../journal/journal';
+import type { KeyProtection } from '../request/key-protection';
 import { createTransferService } from '../transfer';
 import { UploadStep, type SandboxSubmitHostLike } from './upload-step';
 
@@ -24,6 +25,8 @@ export interface UploadHandlersDeps {
   readonly env?: NodeJS.ProcessEnv;
   readonly now: () => Date;
   readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** The keychain (where the Back up step remembers the .p12 password); absent: never read. */
+  readonly keys?: Pick<KeyProtection, 'keychainStatus'>;
 }
 
 /** The step over the app's transfer service (known_hosts in the data folder, ~/.ssh read). */
@@ -40,6 +43,10 @@ export function createUploadStep(deps: UploadHandlersDeps): UploadStep {
     env,
     now: deps.now,
     emitProgress: (task, fraction, label) => deps.emit('progress', { task, fraction, label }),
+    keychain: deps.keys ? async () => {
+      const k = await deps.keys!.keychainStatus();
+      return k.available && k.store ? k.store : null;
+    } : undefined,
     emitQuestion: (q, open) => deps.emit('uploadQuestion', { ...q, open, otherKnownTypes: q.otherKnownTypes ? [...q.otherKnownTypes] : undefined, prompts: q.prompts?.map((p) => ({ ...p })) }),
   });
 }

@@ -21,6 +21,8 @@ import { keyTypeLabel, parsePrivateKey, type HostKeyQuestion, type SshAuth, type
 import { PendingQuestions } from './questions';
 import { UploadProgressTracker, uploadView } from './upload-progress';
 import { agentSocket, findSshKeys, globusFilesFromP12, keyPassphraseFor, p12Default, readP12, readSshKeyFile, resolveUserPath } from './upload-inputs';
+import { p12Fingerprint, p12PasswordFor, rememberedP12Password, type RememberedP12 } from './remembered-p12';
+import type { SecretStore } from '../keychain/secret-store';
 
 /** What the step needs of the sandbox submit host (electron/sandbox/submit-host). */
 export interface SandboxSubmitHostLike {
@@ -46,6 +48,8 @@ export interface UploadStepDeps {
   readonly now: () => Date;
   readonly emitProgress: (task: string, fraction: number | null, label: string) => void;
   readonly emitQuestion: (q: UploadQuestionView, open: boolean) => void;
+  /** The OS keychain when it answers (the Back up step's remembered .p12 password), else null. */
+  readonly keychain?: () => Promise<SecretStore | null>;
   /** How long a host-key question waits (no connection is open meanwhile). Default 5 min. */
   readonly hostKeyTimeoutMs?: number;
   /** How long a one-time-code prompt waits (inside the SSH handshake). Default 100 s. */
@@ -83,6 +87,8 @@ const FAILED_SUMMARY: Partial<Record<string, string>> = {
   TRANSFER_CONNECTION_DROPPED: 'connection dropped',
   UPLOAD_QUESTION_TIMEOUT: 'no answer in time',
   P12_WRONG_PASSWORD: 'wrong .p12 password',
+  UPLOAD_P12_PASSWORD_REQUIRED: '.p12 password needed',
+  UPLOAD_P12_PASSWORD_STALE: 'remembered .p12 password no longer fits',
 };
 
 export class UploadStep {
@@ -94,6 +100,8 @@ export class UploadStep {
   /** The files made from the last p12 (userkey.pem already encrypted), keyed by an HMAC of the inputs. */
   private built: ({ key: string } & Awaited<ReturnType<typeof globusFilesFromP12>>) | null = null;
   private readonly cacheSecret = randomBytes(32);
+  /** p12 + password → its certificate's SHA-256 (null: the password does not open it), so defaults() does not reopen it each time. */
+  private readonly opened = new Map<string, string | null>();
 
   constructor(private readonly d: UploadStepDeps) {
     this.hostKeyTimeoutMs = d.hostKeyTimeoutMs ?? 5 * 60_000;
@@ -126,6 +134,42 @@ export class UploadStep {
 
   private isSandboxTarget(t: { host: string; port: number }, sb: SandboxSubmitHostLike | null): boolean {
     return !!sb && LOOPBACK.has(t.host.toLowerCase()) && t.port === sb.port;
+  }
+
+  private async openCached(p12: Uint8Array, password: string): Promise<string | null> {
+    const k = createHmac('sha256', this.cacheSecret).update(p12).update('\0').update(password).digest('hex');
+    if (this.opened.has(k)) return this.opened.get(k)!;
+    const fp = await p12Fingerprint(p12, password);
+    if (this.opened.size > 16) this.opened.clear();
+    this.opened.set(k, fp);
+    return fp;
+  }
+
+  /** Whether the Back up step's remembered password applies to this file (read now). */
+  private async remembered(p12Path: string, p12: Uint8Array): Promise<RememberedP12> {
+    return rememberedP12Password({
+      journal: await this.d.journal.read(),
+      p12Path,
+      p12,
+      keychain: this.d.keychain ?? (async () => null),
+      open: (bytes, pw) => this.openCached(bytes, pw),
+    });
+  }
+
+  /** The .p12 password: the typed one, else the remembered one, else an error saying which field to fill. */
+  private p12Password(typed: string | undefined, p12Path: string, p12: Uint8Array): Promise<string> {
+    return p12PasswordFor(typed, p12Path, () => this.remembered(p12Path, p12));
+  }
+
+  /** For defaults(): whether the offered p12 can go without a typed password (never the password). */
+  private async rememberedView(p12Path: string | undefined): Promise<Pick<UploadDefaults, 'p12PasswordRemembered' | 'p12PasswordKeychain' | 'p12PasswordStale'>> {
+    if (!p12Path) return { p12PasswordRemembered: false };
+    const bytes = await readP12(p12Path).catch(() => null);
+    if (!bytes) return { p12PasswordRemembered: false };
+    const r = await this.remembered(p12Path, bytes).catch(() => null);
+    if (r?.kind === 'remembered') return { p12PasswordRemembered: true, p12PasswordKeychain: r.backend };
+    if (r?.kind === 'stale') return { p12PasswordRemembered: false, p12PasswordKeychain: r.backend, p12PasswordStale: r.detail };
+    return { p12PasswordRemembered: false };
   }
 
   private async sandbox(): Promise<SandboxSubmitHostLike | null> {
@@ -162,6 +206,7 @@ export class UploadStep {
     else if (choice && choice.vo.submitHosts.length > 0) target = { host: choice.vo.submitHosts[0].host, port: choice.vo.submitHosts[0].port, username: '' };
 
     const sock = await agentSocket(this.d.env ?? process.env);
+    const p12 = await p12Default(await this.d.journal.read(), this.d.homeDir);
     return {
       environment: this.d.environment,
       vo: choice?.vo.name ?? null,
@@ -169,7 +214,8 @@ export class UploadStep {
       target,
       sandbox: sandboxView,
       ...(sandboxError ? { sandboxError } : {}),
-      p12: await p12Default(await this.d.journal.read(), this.d.homeDir),
+      p12,
+      ...(await this.rememberedView(p12?.exists ? p12.path : undefined)),
       homeDir: this.d.homeDir,
       sshKeys: await findSshKeys(this.d.homeDir),
       agent: sock ? { available: true, socket: sock } : { available: false },
@@ -276,15 +322,18 @@ export class UploadStep {
     const isSandbox = this.isSandboxTarget(input.target, sb);
 
     const p12Path = resolveUserPath(input.credential.p12Path, this.d.homeDir);
-    const key = keyPassphraseFor(input.credential);
+    // Told before reading anything: a typed userkey.pem passphrase that does not match.
+    if (input.credential.keyPassphrase) keyPassphraseFor({ ...input.credential, password: '' });
     const tracker = new UploadProgressTracker(this.d.emitProgress, input.target);
     run.tracker = tracker;
     tracker.overall('opening', `Opening ${p12Path} and making usercert.pem and userkey.pem…`);
     const p12 = await readP12(p12Path);
+    const password = await this.p12Password(input.credential.password, p12Path, p12);
+    const key = keyPassphraseFor({ ...input.credential, password });
     // The same p12 and passwords give the same bytes as last time (userkey.pem's encryption is
     // salted): so a retry after a dropped connection finds its checked temp files and skips them.
-    const cacheKey = createHmac('sha256', this.cacheSecret).update(p12).update('\0').update(input.credential.password).update('\0').update(key.passphrase).digest('hex');
-    const made = this.built?.key === cacheKey ? this.built : { key: cacheKey, ...(await globusFilesFromP12(p12, input.credential.password, key.passphrase, p12Path, this.d.now)) };
+    const cacheKey = createHmac('sha256', this.cacheSecret).update(p12).update('\0').update(password).update('\0').update(key.passphrase).digest('hex');
+    const made = this.built?.key === cacheKey ? this.built : { key: cacheKey, ...(await globusFilesFromP12(p12, password, key.passphrase, p12Path, this.d.now)) };
     this.built = made;
     const { files, built } = made;
     if (signal.aborted) throw new OnboardError('CANCELLED');
