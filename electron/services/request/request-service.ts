@@ -25,7 +25,7 @@ import type { Sandbox } from '../../sandbox';
 import { buildPreview, estSubject, policySha256 } from './request-preview';
 import { checkEstUrl, codeAuth, endpointFor, requireSandboxTrusted, sandboxEndpoint } from './connector';
 import type { KeyProtection } from './key-protection';
-import { readRequestSection, replaceRequestSection, restoreRequestSection, previousCredentials, stepSummary, toView, writeRequestSection, type RequestSection } from './request-state';
+import { historySection, readRequestSection, replaceRequestSection, restoreRequestSection, previousCredentials, stepSummary, toView, writeRequestSection, type RequestSection } from './request-state';
 import { importAndStore } from './import-store';
 import { findP12Files, probeGlobus, resolveUserPath, displayPath, type ImportSource } from './import-credential';
 import { clientCertAuth, prepareRenewal, renewableCertificate } from './renewal';
@@ -116,7 +116,7 @@ export class RequestService {
   }
 
   private async view(s: RequestSection): Promise<RequestStatusView> {
-    const polling = this.poll?.credentialId === s.credentialId;
+    const polling = this.poll?.credentialId === s.credentialId && (s.state === 'waiting' || s.state === 'submitting');
     const previous = previousCredentials(await this.o.journal.read(), s.credentialId);
     return toView(s, { polling, sponsorUrl: await this.sponsorUrl(s), lastCheckedAt: polling ? this.lastCheckedAt : undefined, previous });
   }
@@ -300,12 +300,14 @@ export class RequestService {
             this.o.context.emit('progress', { task: 'approval', fraction: null, label });
           },
         });
-        clear();
+        // Still "polling" until the journal says issued: a status() call in between must not
+        // start a second poll (it would send the CSR again and the CA could issue twice).
         await this.issued(id, issued);
       } catch (e) {
-        clear();
         if (abort.signal.aborted) return; // cancel() records the state
         await this.failed(id, e).catch(() => {});
+      } finally {
+        clear();
       }
     })();
     this.poll = { credentialId: id, abort, done };
@@ -414,6 +416,24 @@ export class RequestService {
       await p.done;
     }
     this.poll = undefined;
+    if (s.renewOf) {
+      // A cancelled renewal gives the current place back to the certificate it was renewing
+      // (still valid: a renewal needs one); the cancelled attempt goes to the history.
+      let restored: RequestSection | null = null;
+      await this.o.journal.update((j) => {
+        const cur = readRequestSection(j);
+        const prev = historySection(j, s.renewOf!.credentialId);
+        if (!cur || !prev) return;
+        restoreRequestSection(j, prev, { ...cur, state: 'cancelled' });
+        this.o.journal.record(j, 'request', 'renewCancelled', `${s.requestId ? `request ${s.requestId} kept; ` : ''}serial ${s.renewOf!.serial} stays current`);
+        this.o.journal.setStep(j, 'request', 'done', stepSummary(prev));
+        restored = prev;
+      });
+      if (restored) {
+        this.o.context.emit('progress', { task: 'approval', fraction: null, label: 'Stopped waiting: your current certificate stays in use' });
+        return this.view(restored);
+      }
+    }
     const out = await this.update((cur) => ({ ...cur, state: 'cancelled' }), { event: 'cancelled', detail: s.requestId ? `request ${s.requestId} kept` : undefined });
     this.o.context.emit('progress', { task: 'approval', fraction: null, label: 'Stopped waiting for your sponsor' });
     return this.view(out);

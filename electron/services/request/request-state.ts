@@ -94,6 +94,17 @@ export function restoreRequestSection(j: JournalData, previous: RequestSection, 
   rec.request = previous;
 }
 
+/** The issued section of `credentialId` kept in `requestHistory` (newest), or null. */
+export function historySection(j: JournalData, credentialId: string): RequestSection | null {
+  const hist = (j as Record<string, unknown>).requestHistory;
+  if (!Array.isArray(hist)) return null;
+  for (const h of [...hist].reverse()) {
+    const p = requestSectionSchema.safeParse(h);
+    if (p.success && p.data.credentialId === credentialId && p.data.state === 'issued') return p.data;
+  }
+  return null;
+}
+
 /** Issued credentials the current one replaced (from `requestHistory`), newest first. */
 export function previousCredentials(j: JournalData, currentId: string | undefined): PreviousCredentialView[] {
   const hist = (j as Record<string, unknown>).requestHistory;

@@ -92,6 +92,9 @@ describe('a renewal that waits (202)', () => {
     expect(done.publicKeyFingerprint).toBe(r.publicKeyFingerprint);
     expect(done.certificate!.subject).toBe(ada.subject);
     expect(done.certificate!.serial).not.toBe(oldSerial);
+    // Issued once: the status calls made while it was being stored did not poll a second time.
+    const issuedEvents = (await app.journal.read()).history.filter((h) => h.step === 'request' && h.event === 'issued');
+    expect(issuedEvents).toHaveLength(1);
     const renewals = seen.filter((s) => s.path === '/.well-known/est/simplereenroll');
     expect(renewals.length).toBeGreaterThanOrEqual(4);
     expect(renewals.every((s) => s.clientSerial === oldSerial)).toBe(true);
@@ -99,5 +102,26 @@ describe('a renewal that waits (202)', () => {
     const { chain } = await (await app.keys.store()).certificates(done.credentialId);
     expect(chain.map((c) => c.fingerprint256)).toEqual([ca.fingerprint256]);
     expect((await app.journal.read()).steps.request).toMatchObject({ status: 'done', summary: 'renewed: Ada Lovelace S135790' });
+  });
+
+  it('a waiting renewal cancelled: the certificate it was renewing stays current, nothing lost', async () => {
+    const current = (await app.request.status())!;
+    expect(current.state).toBe('issued');
+    pendingAnswers = 1_000; // the CA keeps answering 202
+    const r = await app.request.renew({ keyBits: 2048, estUrl });
+    expect(r.state).toBe('waiting');
+    const back = await app.request.cancel();
+    expect(back).toMatchObject({ state: 'issued', credentialId: current.credentialId });
+    expect(back.certificate!.serial).toBe(current.certificate!.serial);
+    expect((await app.request.status())!.credentialId).toBe(current.credentialId);
+    const j = await app.journal.read();
+    expect(j.steps.request).toMatchObject({ status: 'done', summary: 'renewed: Ada Lovelace S135790' });
+    expect(j.history.some((h) => h.step === 'request' && h.event === 'renewCancelled')).toBe(true);
+    // The cancelled attempt is kept in the history, with its request id.
+    const hist = (j as unknown as { requestHistory: { credentialId: string; state: string }[] }).requestHistory;
+    expect(hist.some((h) => h.credentialId === r.credentialId && h.state === 'cancelled')).toBe(true);
+    // Its key stays usable: Back up still finds the current credential.
+    const { chain } = await (await app.keys.store()).certificates(current.credentialId);
+    expect(chain).toHaveLength(1);
   });
 });
