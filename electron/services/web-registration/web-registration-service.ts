@@ -8,7 +8,8 @@
  * (`webRegistration: { <vo>: … }`), so the import can be undone later.
  */
 import { z } from 'zod';
-import { OnboardError, toWireError, type WireError } from '../../../shared/errors';
+import { OnboardError, toWireError } from '../../../shared/errors';
+import type { RegisterWindowView } from '../../../shared/contract/register';
 import type { ServiceContext } from '../context';
 import type { Journal, JournalData } from '../journal/journal';
 import type { VoService } from '../vo/vo-service';
@@ -26,19 +27,8 @@ export interface RegistrationWindowRequest {
   readonly title: string;
 }
 
-/** What happened in the window, reported when it closes. */
-export interface RegistrationWindowOutcome {
-  readonly openedAt: string;
-  readonly closedAt: string;
-  /** The VO's server asked for a certificate and ours was presented. */
-  readonly certificatePresented: boolean;
-  /** Why no certificate was presented when one was asked for (REGISTER_WEB_CERT_NOT_OFFERED). */
-  readonly problem?: WireError;
-  /** Addresses sent to the user's browser instead (other https sites). */
-  readonly openedInBrowser: readonly string[];
-  /** Addresses refused (http, file:, other schemes). */
-  readonly refused: readonly string[];
-}
+/** What happened in the window, reported when it closes (the contract's view). */
+export type RegistrationWindowOutcome = RegisterWindowView;
 
 export type RegistrationWindowOpener = (request: RegistrationWindowRequest) => Promise<RegistrationWindowOutcome>;
 
