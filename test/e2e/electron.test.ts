@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright';
 import { findElectronBinary } from '../../build/bin/electron-path.mjs';
 import { ROOT } from '../helpers/web-app';
+import { appEnv, tempDirs, type TempDirs } from '../helpers/journey';
 import { API_KEYS } from '../../shared/contract';
 
 // The same flow as the browser-mode E2E, in the real Electron window. It needs Electron's
@@ -15,20 +13,22 @@ if (!electron.path) console.log(`[e2e] Electron window tests skipped: ${electron
 describe.skipIf(!electron.path)('Electron window: Choose VO', () => {
   let app: ElectronApplication;
   let page: Page;
-  let dataDir: string;
+  let dirs: TempDirs;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'osg-electron-'));
+    // A temp HOME and data folder: the window never touches the runner's ~/.globus or keychain.
+    dirs = tempDirs('electron');
+    const env = { ...process.env, ...appEnv(dirs.home), OSG_ONBOARD_DATA: dirs.dataDir };
     app = await _electron.launch({
       executablePath: electron.path!,
       args: [ROOT, '--no-sandbox'],
-      env: { ...process.env, OSG_ONBOARD_DATA: dataDir },
+      env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
     });
     page = await app.firstWindow();
   });
   afterAll(async () => {
     await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    dirs?.cleanup();
   });
 
   it('runs isolated: exactly the contract on window.onboard, no Node', async () => {
@@ -46,7 +46,7 @@ describe.skipIf(!electron.path)('Electron window: Choose VO', () => {
     await page.getByTestId('vo-search').fill('sandbox');
     await page.getByTestId('vo-sandbox').click();
     await page.getByTestId('choose-vo').click();
-    await page.getByTestId('step-unavailable').waitFor();
+    await page.getByTestId('screen-protect').getByRole('heading', { name: 'Protect your private key' }).waitFor();
     await page.reload();
     await page.getByTestId('chosen-vo-caption').waitFor();
     expect(await page.getByTestId('chosen-vo-caption').textContent()).toBe('sandbox');
