@@ -127,6 +127,7 @@ describe('Request step: import an existing certificate, then renew it (browser m
     await page.getByTestId('import-submit').click();
     await page.getByTestId('request-issued').waitFor({ timeout: 30_000 });
     await page.getByText('Your certificate is imported from usercred.p12').waitFor();
+    await page.getByText('were brought in from the file you chose').waitFor(); // not “your key pair is made on this computer”
     expect(await page.getByTestId('cert-subject').textContent()).toBe(ada.subject);
     expect(await page.getByTestId('renew-expiry').textContent()).toMatch(/valid until .* \((36[45]) days left\)/);
     await page.getByTestId('caption-request').filter({ hasText: 'imported from usercred.p12' }).waitFor();

@@ -178,8 +178,9 @@ export function RequestStep({ vo, goTo }: StepProps) {
         Request your certificate
       </Typography>
       <Typography color="text.secondary" sx={{ mb: 2, maxWidth: 760 }}>
-        Your key pair is made on this computer; only the request (with your public key) goes to the certificate
-        authority. Your sponsor approves it, then the certificate comes back here.
+        {status?.origin === 'import'
+          ? 'Your certificate and its key were brought in from the file you chose (which was left as it was); the key is kept here, encrypted.'
+          : 'Your key pair is made on this computer; only the request (with your public key) goes to the certificate authority. Your sponsor approves it, then the certificate comes back here.'}
       </Typography>
       {body}
     </section>
