@@ -297,7 +297,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     await stranger.close();
   });
 
-  it('7. Upload: the sandbox submit host, its host key confirmed, a bar per file, the ~/.globus listing', async () => {
+  it('7. Upload: the sandbox submit host, the .p12 password remembered in Back up (none typed), its host key confirmed, a bar per file, the ~/.globus listing', async () => {
     await keptAfterReload('register');
     await page.getByRole('button', { name: 'Continue to Upload' }).click();
     await page.getByRole('heading', { name: 'Upload your certificate to the submit host' }).waitFor();
@@ -305,7 +305,12 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     expect(await page.getByTestId('upload-p12-path').textContent()).toBe(seen.p12);
     expect(await page.getByRole('radio', { name: /Sandbox submit host/ }).isChecked()).toBe(true);
     expect(await page.getByRole('radio', { name: /The sandbox account/ }).isChecked()).toBe(true);
-    await journeyPanel().getByLabel('Password of the usercred.p12').fill(P12_PASSWORD);
+    // Remembered in the keychain by the Back up step: said so, and the field is left empty (optional).
+    const note = page.getByTestId('upload-p12-remembered');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/The password remembered in your keychain, Secret Service \(GNOME Keyring \/ KWallet\), will be used/);
+    expect(await journeyPanel().getByLabel('Password of the usercred.p12 (optional)').inputValue()).toBe('');
+    await scanBothThemes(page, 'upload-remembered');
     await page.getByRole('button', { name: 'Upload to the submit host' }).click();
 
     const dialog = page.getByRole('dialog');

@@ -79,6 +79,11 @@ export function formProblems(f: UploadFormState, onSandbox: boolean): Partial<Re
   return p;
 }
 
+/** The Back up step's file is offered and its password is remembered in the keychain: the field may stay empty. */
+export function usesRememberedP12(d: UploadDefaults, f: UploadFormState): boolean {
+  return d.p12PasswordRemembered && !!d.p12 && !f.otherP12;
+}
+
 /** The form points at the sandbox submit host (where the sandbox account exists). */
 export function isOnSandbox(d: UploadDefaults, f: UploadFormState): boolean {
   const sb = d.sandbox;
@@ -98,6 +103,8 @@ export function UploadForm({ defaults, form, set, onSubmit, touched }: {
   const problems = formProblems(form, onSandbox);
   const show = (k: keyof UploadFormState) => (touched ? problems[k] : undefined);
   const p12Shown = defaults.p12;
+  const remembered = usesRememberedP12(defaults, form);
+  const staleNote = p12Shown && !form.otherP12 && defaults.p12PasswordStale;
 
   const pickHost = (value: string) => {
     const h = defaults.hosts.find((x) => hostKey(x) === value);
@@ -206,8 +213,22 @@ export function UploadForm({ defaults, form, set, onSubmit, touched }: {
           error={!!show('p12Path')} helperText={show('p12Path') ?? `The full path, or a path inside your home folder (${defaults.homeDir}). The Back up step saves it.`}
           slotProps={{ htmlInput: { 'data-testid': 'upload-p12-input' } }} />
       )}
-      <TextField label="Password of the usercred.p12" type="password" value={form.p12Password} onChange={(e) => set({ p12Password: e.target.value })}
-        autoComplete="current-password" sx={{ mt: 2, minWidth: 360 }} helperText="The password you chose in the Back up step. It opens the file here; it is not sent."
+      {remembered && (
+        <Alert severity="info" sx={{ mt: 2 }} data-testid="upload-p12-remembered">
+          The password remembered in your keychain{defaults.p12PasswordKeychain ? `, ${defaults.p12PasswordKeychain},` : ''} will be used: it still opens this file.
+          Type a password below only if you want another one used.
+        </Alert>
+      )}
+      {staleNote && (
+        <Alert severity="warning" sx={{ mt: 2 }} data-testid="upload-p12-remembered-stale">
+          The password remembered in your keychain cannot be used for this file: {staleNote}. Type the file’s password below.
+        </Alert>
+      )}
+      <TextField label={remembered ? 'Password of the usercred.p12 (optional)' : 'Password of the usercred.p12'} type="password" value={form.p12Password}
+        onChange={(e) => set({ p12Password: e.target.value })} autoComplete="current-password" sx={{ mt: 2, minWidth: 360 }}
+        helperText={remembered
+          ? 'Leave it empty to use the remembered password. It opens the file here; it is not sent.'
+          : 'The password you chose in the Back up step. It opens the file here; it is not sent.'}
         slotProps={{ htmlInput: { 'data-testid': 'upload-p12-password' } }} />
 
       <FormControl sx={{ mt: 2, display: 'block' }}>

@@ -11,7 +11,7 @@ import type { StepProps } from '../index';
 import { useApi } from '../../api/context';
 import type { Progress } from '../../api/use-progress';
 import { ErrorAlert } from '../../components/error-alert';
-import { UploadForm, formProblems, initialForm, isOnSandbox, mono, type UploadFormState } from './upload-form';
+import { UploadForm, formProblems, initialForm, isOnSandbox, mono, usesRememberedP12, type UploadFormState } from './upload-form';
 import { QuestionDialog, UploadRunning } from './upload-running';
 import { UploadResultCard } from './upload-result';
 
@@ -179,7 +179,8 @@ export function UploadStep({ goTo }: StepProps) {
         auth: authInput(form),
         credential: {
           p12Path: form.p12Path.trim(),
-          password: form.p12Password,
+          // Left out when empty and remembered: the services read it from the keychain (it never comes here).
+          ...(form.p12Password === '' && usesRememberedP12(defaults, form) ? {} : { password: form.p12Password }),
           ...(form.ownKeyPassphrase ? { keyPassphrase: form.userkeyPassphrase, keyPassphraseConfirm: form.userkeyConfirm } : {}),
         },
       });
