@@ -85,11 +85,14 @@ describe('Upload step (browser mode, sandbox submit host)', () => {
     await checkState('form');
   });
 
-  it('a missing field is named before anything is sent', async () => {
+  it('a missing field is named before anything is sent (the .p12 password too: nothing is remembered for a file the Back up step did not save)', async () => {
+    expect(await page.getByTestId('upload-p12-remembered').count()).toBe(0);
     await page.getByTestId('upload-user').fill('');
     await page.getByTestId('upload-start').click();
     await page.getByText('Your account name on the submit host').waitFor();
+    await page.getByText('Type the password of the usercred.p12 (the one you chose in the Back up step)').waitFor();
     expect(await page.getByTestId('upload-running').count()).toBe(0);
+    await checkState('missing');
     await page.getByTestId('upload-user').fill('sandbox');
   });
 

@@ -59,8 +59,12 @@ export function initialForm(d: UploadDefaults): UploadFormState {
   };
 }
 
-/** Field → problem, for what can be told before asking the services. */
-export function formProblems(f: UploadFormState, onSandbox: boolean): Partial<Record<keyof UploadFormState, string>> {
+/**
+ * Field → problem, for what can be told before asking the services. `p12Remembered`: the
+ * keychain holds the .p12 password (the field may stay empty); an empty one is otherwise let
+ * through only with a userkey.pem passphrase of its own (a .p12 may have an empty password).
+ */
+export function formProblems(f: UploadFormState, onSandbox: boolean, p12Remembered = false): Partial<Record<keyof UploadFormState, string>> {
   const p: Partial<Record<keyof UploadFormState, string>> = {};
   if (!f.host.trim()) p.host = 'Type the submit host’s name';
   else if (/[\s/@]/.test(f.host.trim())) p.host = 'Only the host name, e.g. login.example.org (no user@, no spaces)';
@@ -72,6 +76,7 @@ export function formProblems(f: UploadFormState, onSandbox: boolean): Partial<Re
   if (f.auth === 'password' && !f.password) p.password = 'Type your password on the submit host';
   if (f.auth === 'key' && !f.keyFile.trim()) p.keyFile = 'Type the path of your SSH private key';
   if (!f.p12Path.trim()) p.p12Path = 'Type the path of your usercred.p12';
+  if (!f.p12Password && !p12Remembered && !f.ownKeyPassphrase) p.p12Password = 'Type the password of the usercred.p12 (the one you chose in the Back up step)';
   if (f.ownKeyPassphrase) {
     if (f.userkeyPassphrase.length < 8) p.userkeyPassphrase = 'At least 8 characters';
     else if (f.userkeyConfirm !== f.userkeyPassphrase) p.userkeyConfirm = 'The two entries differ';
@@ -100,10 +105,10 @@ export function UploadForm({ defaults, form, set, onSubmit, touched }: {
   const chosen = defaults.hosts.find((h) => hostKey(h) === form.hostChoice);
   const sb = defaults.sandbox;
   const onSandbox = isOnSandbox(defaults, form);
-  const problems = formProblems(form, onSandbox);
-  const show = (k: keyof UploadFormState) => (touched ? problems[k] : undefined);
   const p12Shown = defaults.p12;
   const remembered = usesRememberedP12(defaults, form);
+  const problems = formProblems(form, onSandbox, remembered);
+  const show = (k: keyof UploadFormState) => (touched ? problems[k] : undefined);
   const staleNote = p12Shown && !form.otherP12 && defaults.p12PasswordStale;
 
   const pickHost = (value: string) => {
@@ -226,9 +231,10 @@ export function UploadForm({ defaults, form, set, onSubmit, touched }: {
       )}
       <TextField label={remembered ? 'Password of the usercred.p12 (optional)' : 'Password of the usercred.p12'} type="password" value={form.p12Password}
         onChange={(e) => set({ p12Password: e.target.value })} autoComplete="current-password" sx={{ mt: 2, minWidth: 360 }}
-        helperText={remembered
+        required={!remembered} error={!!show('p12Password')}
+        helperText={show('p12Password') ?? (remembered
           ? 'Leave it empty to use the remembered password. It opens the file here; it is not sent.'
-          : 'The password you chose in the Back up step. It opens the file here; it is not sent.'}
+          : 'The password you chose in the Back up step. It opens the file here; it is not sent.')}
         slotProps={{ htmlInput: { 'data-testid': 'upload-p12-password' } }} />
 
       <FormControl sx={{ mt: 2, display: 'block' }}>

@@ -162,7 +162,7 @@ export function UploadStep({ goTo }: StepProps) {
   const start = async () => {
     if (!form || !defaults) return;
     setTouched(true);
-    if (Object.keys(formProblems(form, isOnSandbox(defaults, form))).length > 0) return;
+    if (Object.keys(formProblems(form, isOnSandbox(defaults, form), usesRememberedP12(defaults, form))).length > 0) return;
     const id = newUploadId();
     idRef.current = id;
     ownCall.current = true;
