@@ -14,6 +14,7 @@ import { trustStepErrors } from './trust-step';
 import { nextStepsErrors } from './next-steps';
 import { uploadErrors } from './upload';
 import { supportErrors } from './support';
+import { vomsErrors } from './voms';
 import type { ErrorText } from './types';
 
 export type { ErrorText } from './types';
@@ -40,6 +41,7 @@ export const errorTable = {
   ...nextStepsErrors,
   ...uploadErrors,
   ...supportErrors,
+  ...vomsErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorTable;
