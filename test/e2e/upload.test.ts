@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync }
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { keepForReadme, SHOTS as shots, callOnboard, openPage, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
+import { startTestBus, type TestBus } from '../helpers/keyring';
 import type { UploadDefaults } from '../../shared/contract';
 
 const P12_PW = 'Upload e2e pässword 1';
@@ -17,6 +18,7 @@ let home: string;
 let dataDir: string;
 let page: Page;
 let sandboxPort: number;
+let bus: TestBus;
 
 function sh(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,7 +46,11 @@ const mode = (p: string) => statSync(p).mode & 0o7777;
 const sandboxFingerprint = () => /(SHA256:[A-Za-z0-9+/]+)/.exec(sh('ssh-keygen', ['-lf', path.join(dataDir, 'sandbox', 'submit-host', 'ssh_host_ed25519_key.pub')]))![1];
 
 beforeAll(async () => {
+  // A real GNOME Keyring, for the Back up step's remembered .p12 password (the last test).
+  bus = await startTestBus();
+  await bus.startKeyring({ unlockPassword: 'upload e2e keyring' });
   s = await startSession('upload', {
+    bus,
     before: (dirs) => {
       const work = path.join(dirs.home, 'work');
       makeP12(path.join(work, 'one'), 'Upload Tester', path.join(dirs.home, 'usercred.p12'));
@@ -61,11 +67,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s?.stop();
+  await bus?.stop();
 });
 
 async function openStep(): Promise<void> {
   await page.goto(s.app.openUrl);
   await page.getByTestId('step-upload').click();
+  await page.getByRole('heading', { name: 'Upload your certificate to the submit host' }).waitFor();
+}
+
+/** The step loaded afresh (a new window would; `goto` of the same URL keeps the page). */
+async function reopenStep(): Promise<void> {
+  await page.reload();
+  await page.getByTestId('step-upload').waitFor();
+  if ((await page.getByTestId('screen-upload').count()) === 0) await page.getByTestId('step-upload').click();
   await page.getByRole('heading', { name: 'Upload your certificate to the submit host' }).waitFor();
 }
 
@@ -219,5 +234,60 @@ describe('Upload step (browser mode, sandbox submit host)', () => {
     await page.getByTestId('upload-cancelled').waitFor();
     expect(await page.getByTestId('hostkey-dialog').count()).toBe(0);
     await checkState('cancelled');
+  });
+
+  it('the Back up step’s file with its password remembered in the keychain: none typed; a changed file asks for it, and a typed one wins', async () => {
+    const BACKUP_PW = 'Upload e2e backup pw: 7 quiet herons';
+    // Request (sandbox CA, keychain-protected key) and Back up with “Remember”, through their procedures.
+    await call('trustInstall', { targets: ['app'] });
+    const preview = await call<{ policy: { sha256: string } }>('requestPreview', { name: 'Rosalind Franklin', email: 'franklin@example.edu' });
+    const started = await call<{ requestId?: string; sponsorUrl?: string }>('requestStart', {
+      name: 'Rosalind Franklin', email: 'franklin@example.edu', keyBits: 2048, agree: true, policySha256: preview.policy.sha256,
+    });
+    const sponsorContext = await s.browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const sponsor = await sponsorContext.newPage();
+      await sponsor.goto(started.sponsorUrl!);
+      await sponsor.getByRole('button', { name: `Approve ${started.requestId}` }).click();
+      await sponsor.getByText(`Request ${started.requestId} approved`).waitFor();
+    } finally {
+      await sponsorContext.close();
+    }
+    await expect.poll(async () => (await call<{ state: string }>('requestStatus', {})).state, { timeout: 90_000, interval: 500 }).toBe('issued');
+    const saved = await call<{ path: string; rememberedIn?: string }>('backupWrite', {
+      path: '~/backed-up/usercred.p12', password: BACKUP_PW, confirm: BACKUP_PW, format: 'modern', remember: true, importToBrowser: false,
+    });
+    expect(saved.rememberedIn).toBe('Secret Service (GNOME Keyring / KWallet)');
+
+    await reopenStep();
+    await page.getByTestId('upload-again').click(); // the step opens on the last upload's result
+    await page.getByTestId('upload-p12-remembered').waitFor();
+    expect(await page.getByTestId('upload-p12-path').textContent()).toBe(saved.path);
+    expect(await page.getByTestId('upload-p12-remembered').textContent()).toContain('The password remembered in your keychain, Secret Service (GNOME Keyring / KWallet), will be used');
+    expect(await page.getByLabel('Password of the usercred.p12 (optional)').inputValue()).toBe('');
+    await checkState('remembered');
+    await page.getByTestId('upload-start').click();
+    const dialog = page.getByTestId('hostkey-dialog');
+    await Promise.race([dialog.waitFor(), page.getByTestId('upload-result').waitFor()]);
+    if (await dialog.count()) await page.getByTestId('hostkey-accept').click();
+    await page.getByTestId('upload-result').waitFor();
+    expect(readFileSync(path.join(globus(), 'usercred.p12')).equals(readFileSync(saved.path))).toBe(true);
+    sh('openssl', ['pkey', '-in', path.join(globus(), 'userkey.pem'), '-passin', `pass:${BACKUP_PW}`, '-noout']);
+
+    // Another file under the same name: the remembered password no longer opens it — said, and asked for.
+    writeFileSync(saved.path, readFileSync(path.join(home, 'renewed', 'usercred.p12')));
+    await reopenStep();
+    await page.getByTestId('upload-again').click();
+    await page.getByTestId('upload-p12-remembered-stale').waitFor();
+    expect(await page.getByTestId('upload-p12-remembered-stale').textContent()).toContain('no longer opens the file');
+    expect(await page.getByTestId('upload-p12-remembered').count()).toBe(0);
+    await page.getByTestId('upload-start').click();
+    await page.getByText('Type the password of the usercred.p12 (the one you chose in the Back up step)').waitFor();
+    await checkState('remembered-stale');
+    await page.getByTestId('upload-p12-password').fill(P12_PW);
+    await page.getByTestId('upload-start').click();
+    await page.getByTestId('upload-result').waitFor();
+    expect(readFileSync(path.join(globus(), 'usercred.p12')).equals(readFileSync(saved.path))).toBe(true);
+    expect(await page.getByTestId('upload-openssl').textContent()).toContain('CN = Upload Tester Renewed');
   });
 });
