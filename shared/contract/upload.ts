@@ -229,7 +229,7 @@ export interface UploadStatusView {
 export const uploadProcedures = {
   uploadDefaults: procedure<UploadDefaults>()({
     input: z.object({}).strict(),
-    summary: 'What the Upload step offers: submit hosts (sandbox, the VO’s), the backed-up usercred.p12, SSH keys and agent, a running upload, the last result.',
+    summary: 'What the Upload step offers: submit hosts (sandbox, the VO’s), the backed-up usercred.p12 (and whether its password is remembered in the keychain), SSH keys and agent, a running upload, the last result.',
   }),
   uploadStart: procedure<UploadView>()({
     input: z
