@@ -5,12 +5,15 @@
  * certificate inside is the one the journal recorded (`backup.last.fingerprintSha256`) — the
  * file is checked, not just its name. The password never leaves the services.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { OnboardError, isOnboardError } from '../../../shared/errors';
 import { certificateInfo, readPkcs12 } from '../credential';
 import type { SecretStore } from '../keychain/secret-store';
 import type { JournalData } from '../journal/journal';
 import { backupSecretAccount } from '../backup/backup-service';
+import type { UploadDefaults } from '../../../shared/contract/upload';
+import { readP12 } from './upload-inputs';
 
 /** What the journal says about the last backup, with the keychain account holding its password. */
 export interface RememberedBackup {
@@ -111,4 +114,43 @@ export async function p12PasswordFor(typed: string | undefined, p12Path: string,
   if (r.kind === 'remembered') return r.password;
   if (r.kind === 'stale') throw new OnboardError('UPLOAD_P12_PASSWORD_STALE', { field: 'password', path: p12Path, backend: r.backend, detail: r.detail });
   throw new OnboardError('UPLOAD_P12_PASSWORD_REQUIRED', { field: 'password', path: p12Path, reason: r.reason });
+}
+
+export type RememberedP12View = Pick<UploadDefaults, 'p12PasswordRemembered' | 'p12PasswordKeychain' | 'p12PasswordStale'>;
+
+/** The Upload step's use of the remembered password, with the opened files cached (by HMAC, in memory). */
+export class RememberedP12Passwords {
+  /** p12 + password → its certificate's SHA-256 (null: the password does not open it). */
+  private readonly opened = new Map<string, string | null>();
+  private readonly secret = randomBytes(32);
+
+  constructor(private readonly o: { readonly journal: () => Promise<JournalData>; readonly keychain: () => Promise<SecretStore | null> }) {}
+
+  private async open(p12: Uint8Array, password: string): Promise<string | null> {
+    const k = createHmac('sha256', this.secret).update(p12).update('\0').update(password).digest('hex');
+    if (this.opened.has(k)) return this.opened.get(k)!;
+    const fp = await p12Fingerprint(p12, password);
+    if (this.opened.size > 16) this.opened.clear();
+    this.opened.set(k, fp);
+    return fp;
+  }
+
+  async decide(p12Path: string, p12: Uint8Array): Promise<RememberedP12> {
+    return rememberedP12Password({ journal: await this.o.journal(), p12Path, p12, keychain: this.o.keychain, open: (b, pw) => this.open(b, pw) });
+  }
+
+  /** The password an upload of this file uses (see p12PasswordFor). */
+  passwordFor(typed: string | undefined, p12Path: string, p12: Uint8Array): Promise<string> {
+    return p12PasswordFor(typed, p12Path, () => this.decide(p12Path, p12));
+  }
+
+  /** For the step's defaults: whether the offered file can go without a typed password (never the password). */
+  async view(p12Path: string | undefined): Promise<RememberedP12View> {
+    if (!p12Path) return { p12PasswordRemembered: false };
+    const bytes = await readP12(p12Path).catch(() => null);
+    const r = bytes ? await this.decide(p12Path, bytes).catch(() => null) : null;
+    if (r?.kind === 'remembered') return { p12PasswordRemembered: true, p12PasswordKeychain: r.backend };
+    if (r?.kind === 'stale') return { p12PasswordRemembered: false, p12PasswordKeychain: r.backend, p12PasswordStale: r.detail };
+    return { p12PasswordRemembered: false };
+  }
 }

@@ -21,7 +21,7 @@ import { keyTypeLabel, parsePrivateKey, type HostKeyQuestion, type SshAuth, type
 import { PendingQuestions } from './questions';
 import { UploadProgressTracker, uploadView } from './upload-progress';
 import { agentSocket, findSshKeys, globusFilesFromP12, keyPassphraseFor, p12Default, readP12, readSshKeyFile, resolveUserPath } from './upload-inputs';
-import { p12Fingerprint, p12PasswordFor, rememberedP12Password, type RememberedP12 } from './remembered-p12';
+import { RememberedP12Passwords } from './remembered-p12';
 import type { SecretStore } from '../keychain/secret-store';
 
 /** What the step needs of the sandbox submit host (electron/sandbox/submit-host). */
@@ -100,12 +100,12 @@ export class UploadStep {
   /** The files made from the last p12 (userkey.pem already encrypted), keyed by an HMAC of the inputs. */
   private built: ({ key: string } & Awaited<ReturnType<typeof globusFilesFromP12>>) | null = null;
   private readonly cacheSecret = randomBytes(32);
-  /** p12 + password → its certificate's SHA-256 (null: the password does not open it), so defaults() does not reopen it each time. */
-  private readonly opened = new Map<string, string | null>();
+  private readonly rememberedP12: RememberedP12Passwords;
 
   constructor(private readonly d: UploadStepDeps) {
     this.hostKeyTimeoutMs = d.hostKeyTimeoutMs ?? 5 * 60_000;
     this.keyboardTimeoutMs = d.keyboardTimeoutMs ?? 100_000;
+    this.rememberedP12 = new RememberedP12Passwords({ journal: () => d.journal.read(), keychain: d.keychain ?? (async () => null) });
     this.questions = new PendingQuestions({ timeoutMs: this.hostKeyTimeoutMs, emit: d.emitQuestion, now: d.now });
   }
 
@@ -134,42 +134,6 @@ export class UploadStep {
 
   private isSandboxTarget(t: { host: string; port: number }, sb: SandboxSubmitHostLike | null): boolean {
     return !!sb && LOOPBACK.has(t.host.toLowerCase()) && t.port === sb.port;
-  }
-
-  private async openCached(p12: Uint8Array, password: string): Promise<string | null> {
-    const k = createHmac('sha256', this.cacheSecret).update(p12).update('\0').update(password).digest('hex');
-    if (this.opened.has(k)) return this.opened.get(k)!;
-    const fp = await p12Fingerprint(p12, password);
-    if (this.opened.size > 16) this.opened.clear();
-    this.opened.set(k, fp);
-    return fp;
-  }
-
-  /** Whether the Back up step's remembered password applies to this file (read now). */
-  private async remembered(p12Path: string, p12: Uint8Array): Promise<RememberedP12> {
-    return rememberedP12Password({
-      journal: await this.d.journal.read(),
-      p12Path,
-      p12,
-      keychain: this.d.keychain ?? (async () => null),
-      open: (bytes, pw) => this.openCached(bytes, pw),
-    });
-  }
-
-  /** The .p12 password: the typed one, else the remembered one, else an error saying which field to fill. */
-  private p12Password(typed: string | undefined, p12Path: string, p12: Uint8Array): Promise<string> {
-    return p12PasswordFor(typed, p12Path, () => this.remembered(p12Path, p12));
-  }
-
-  /** For defaults(): whether the offered p12 can go without a typed password (never the password). */
-  private async rememberedView(p12Path: string | undefined): Promise<Pick<UploadDefaults, 'p12PasswordRemembered' | 'p12PasswordKeychain' | 'p12PasswordStale'>> {
-    if (!p12Path) return { p12PasswordRemembered: false };
-    const bytes = await readP12(p12Path).catch(() => null);
-    if (!bytes) return { p12PasswordRemembered: false };
-    const r = await this.remembered(p12Path, bytes).catch(() => null);
-    if (r?.kind === 'remembered') return { p12PasswordRemembered: true, p12PasswordKeychain: r.backend };
-    if (r?.kind === 'stale') return { p12PasswordRemembered: false, p12PasswordKeychain: r.backend, p12PasswordStale: r.detail };
-    return { p12PasswordRemembered: false };
   }
 
   private async sandbox(): Promise<SandboxSubmitHostLike | null> {
@@ -215,7 +179,7 @@ export class UploadStep {
       sandbox: sandboxView,
       ...(sandboxError ? { sandboxError } : {}),
       p12,
-      ...(await this.rememberedView(p12?.exists ? p12.path : undefined)),
+      ...(await this.rememberedP12.view(p12?.exists ? p12.path : undefined)),
       homeDir: this.d.homeDir,
       sshKeys: await findSshKeys(this.d.homeDir),
       agent: sock ? { available: true, socket: sock } : { available: false },
@@ -328,7 +292,7 @@ export class UploadStep {
     run.tracker = tracker;
     tracker.overall('opening', `Opening ${p12Path} and making usercert.pem and userkey.pem…`);
     const p12 = await readP12(p12Path);
-    const password = await this.p12Password(input.credential.password, p12Path, p12);
+    const password = await this.rememberedP12.passwordFor(input.credential.password, p12Path, p12);
     const key = keyPassphraseFor({ ...input.credential, password });
     // The same p12 and passwords give the same bytes as last time (userkey.pem's encryption is
     // salted): so a retry after a dropped connection finds its checked temp files and skips them.
