@@ -10,7 +10,7 @@ import { startSandboxCa, type SandboxCa } from './ca';
 import { loadOrCreateCa, ensureServerCert, type CaMaterial } from './ca/ca-material';
 import { SANDBOX_NAMESPACE } from './ca/dn-rules';
 import { startMailbox, type SandboxMailbox } from './mailbox';
-import { startSandboxVoms, type SandboxVoms } from './voms-admin';
+import { ensureVomsHostCert, startSandboxVoms, type SandboxVoms } from './voms-admin';
 import { startSandboxSubmitHost, sandboxSubmitHostDir, type SandboxSubmitHost } from './submit-host';
 
 export const SANDBOX_VO = 'sandbox';
@@ -82,6 +82,13 @@ export class Sandbox {
           const tlsDir = path.join(this.dir, 'voms-admin-tls');
           await ensureDir(tlsDir, 0o700);
           return ensureServerCert(tlsDir, ca);
+        },
+        // The VOMS server issuing attribute certificates, with its own host certificate (its DN and
+        // the CA's are what the running sandbox reports as the VO's vomsServers entry).
+        vomsHost: async () => {
+          const hostDir = path.join(this.dir, 'voms-host');
+          await ensureDir(hostDir, 0o700);
+          return ensureVomsHostCert(hostDir, ca);
         },
         smtp: { host: mailbox.smtpHost, port: mailbox.smtpPort },
         mailboxDir: mailbox.dir,

@@ -8,6 +8,8 @@ import { VomsAdminState, type Member, type MembershipRequest, type VomsAdminStat
 import { Registrar, mailTransport, newToken } from './registrar';
 import * as pages from './pages';
 import type { FieldError } from '../../services/registration/voms-admin-fields';
+import { startSandboxAcServer, type SandboxAcServer } from './ac-server';
+import { SANDBOX_VOMS_HOST, type VomsHostCredential } from './voms-host';
 
 export interface SandboxTlsMaterial {
   readonly certPem: string;
@@ -31,7 +33,22 @@ export interface StartSandboxVomsOptions {
   readonly aupText?: string;
   /** Groups a member may ask for, e.g. `/sandbox/analysis` (the root group `/<vo>` is implied). */
   readonly groups?: readonly string[];
+  /**
+   * The VOMS server's host credential (issued by the sandbox CA): when given, the VOMS server
+   * issuing attribute certificates (`/generate-ac`) runs too, on its own port.
+   */
+  readonly vomsHost?: VomsHostCredential | (() => Promise<VomsHostCredential>);
+  /** Its port (default: the previous run's when free, else any). */
+  readonly vomsPort?: number;
   readonly now?: () => Date;
+}
+
+/** The running sandbox VOMS server as a VO entry's `vomsServers[]` item (what vomses and the `.lsc` say). */
+export interface SandboxVomsServerEntry {
+  readonly host: string;
+  readonly port: number;
+  readonly dn: string;
+  readonly caDn: string;
 }
 
 export interface SandboxVoms {
@@ -42,6 +59,8 @@ export interface SandboxVoms {
   /** Opens the VO-admin page (carries this run's admin token: show it only to the local user). */
   readonly adminUrl: string;
   readonly port: number;
+  /** The VOMS server issuing ACs, when `vomsHost` was given. */
+  readonly vomsServer?: SandboxVomsServerEntry;
   approve(requestId: string): Promise<{ request: MembershipRequest; member?: Member }>;
   reject(requestId: string): Promise<{ request: MembershipRequest }>;
   list(): Promise<VomsAdminStateData>;
@@ -291,8 +310,23 @@ export async function startSandboxVoms(opts: StartSandboxVomsOptions): Promise<S
   }
   const port = (server.address() as AddressInfo).port;
   baseUrl = `https://127.0.0.1:${port}`;
+  let acServer: SandboxAcServer | undefined;
+  let vomsServer: SandboxVomsServerEntry | undefined;
+  if (opts.vomsHost) {
+    try {
+      const host = typeof opts.vomsHost === 'function' ? await opts.vomsHost() : opts.vomsHost;
+      acServer = await startSandboxAcServer({
+        vo, state, trustedCaPems: opts.trustedCaPems, host, uriHost: SANDBOX_VOMS_HOST, port: opts.vomsPort ?? previous.vomsPort, now,
+      });
+      vomsServer = { host: SANDBOX_VOMS_HOST, port: acServer.port, dn: host.cert.subjectDn, caDn: host.cert.issuerDn };
+    } catch (e) {
+      server.close();
+      throw e;
+    }
+  }
   await state.update((s) => {
     s.lastPort = port;
+    if (acServer) s.vomsPort = acServer.port;
     s.mail = { smtpHost: route.smtpHost, smtpPort: route.smtpPort, mailboxDir: route.mailboxDir };
   });
   await registrar.flush();
@@ -302,13 +336,18 @@ export async function startSandboxVoms(opts: StartSandboxVomsOptions): Promise<S
     voUrl: `${baseUrl}${prefix}`,
     adminUrl: `${baseUrl}${prefix}/sandbox-admin/login?token=${adminToken}`,
     port,
+    vomsServer,
     approve: (id) => registrar.decide(id, 'approve', 'vo-admin (app)'),
     reject: (id) => registrar.decide(id, 'reject', 'vo-admin (app)'),
     list: () => registrar.list(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([
+        acServer?.close(),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+      ]);
+    },
   };
 }

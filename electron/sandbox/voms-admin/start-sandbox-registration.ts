@@ -1,6 +1,6 @@
 import { startMailbox, type SandboxMailbox } from '../mailbox';
 import { sandboxMailboxDir, sandboxVomsDir, SANDBOX_VO_NAME } from './paths';
-import { startSandboxVoms, type SandboxTlsMaterial, type SandboxVoms } from './server';
+import { startSandboxVoms, type SandboxTlsMaterial, type SandboxVoms, type StartSandboxVomsOptions } from './server';
 
 export interface SandboxRegistration {
   readonly voms: SandboxVoms;
@@ -19,6 +19,8 @@ export async function startSandboxRegistration(opts: {
   readonly vo?: string;
   /** Groups members may ask for (the VO entry's `groups`). */
   readonly groups?: readonly string[];
+  /** The VOMS server's host credential: when given, `/generate-ac` runs too. */
+  readonly vomsHost?: StartSandboxVomsOptions['vomsHost'];
   readonly now?: () => Date;
 }): Promise<SandboxRegistration> {
   const mailboxDir = sandboxMailboxDir(opts.dataDir);
@@ -33,6 +35,7 @@ export async function startSandboxRegistration(opts: {
       smtp: { host: mailbox.smtpHost, port: mailbox.smtpPort },
       mailboxDir,
       groups: opts.groups,
+      vomsHost: opts.vomsHost,
       now: opts.now,
     });
   } catch (e) {

@@ -77,6 +77,8 @@ const stateSchema = z.object({
   /** Where the last run delivered mail (lets the CLI deliver when the service is not running). */
   mail: z.object({ smtpHost: z.string().optional(), smtpPort: z.number().int().optional(), mailboxDir: z.string().optional() }).default({}),
   lastPort: z.number().int().optional(),
+  /** The port the sandbox VOMS server (AC issuing, `/generate-ac`) last listened on. */
+  vomsPort: z.number().int().optional(),
 });
 export type VomsAdminStateData = z.infer<typeof stateSchema>;
 

@@ -3,6 +3,7 @@ import { OnboardError } from '../../../shared/errors';
 import { basicConstraints, keyUsage, OID, parseCertificate, proxyCertInfo, SIGNATURE_ALGORITHMS, type ParsedCertificate } from './cert';
 import { buildCertificate, isProxySigner, keySigner, keyUsageValue, PROXY_KEY_USAGE, proxyCertInfoValue, type ProxySigner } from './cert-builder';
 import { spkiOf, toCertificate, type CertInput } from './cert-input';
+import { seq } from './der';
 import { appendCn } from './name';
 import { pemEncode } from './pem';
 import { DEFAULT_PROXY_BITS, generateProxyKey } from './proxy-key';
@@ -37,6 +38,11 @@ export interface CreateProxyOptions {
   readonly proxyKey?: KeyObject | Promise<KeyObject>;
   /** The last CN (default: the decimal serial, as grid-proxy-init); PUSPs pass `user:<id>`. */
   readonly cnLabel?: string;
+  /**
+   * VOMS attribute certificates (DER) to carry, as voms-proxy-init does: the non-critical
+   * extension 1.3.6.1.4.1.8005.100.100.5 = SEQUENCE OF SEQUENCE OF AttributeCertificate.
+   */
+  readonly vomsAcs?: readonly Buffer[];
   readonly now?: Date;
 }
 
@@ -150,6 +156,7 @@ export async function createProxy(opts: CreateProxyOptions): Promise<ProxyCreden
         notAfter,
         spki: spkiOf(privateKey),
         extensions: [
+          ...(opts.vomsAcs?.length ? [{ oid: OID.vomsAc, critical: false, value: seq(seq(...opts.vomsAcs)) }] : []),
           { oid: OID.keyUsage, critical: true, value: keyUsageValue(PROXY_KEY_USAGE) },
           { oid: OID.proxyCertInfo, critical: true, value: proxyCertInfoValue(policy, opts.pathLength) },
         ],

@@ -15,3 +15,5 @@ export { verifyVomsAc, parseLsc, readLsc } from './ac-verify';
 export type { VomsAcCheck, VerifyVomsAcOptions } from './ac-verify';
 export { parseFqan, parseFqanList, longFqan, shortFqan } from './fqan';
 export type { Fqan } from './fqan';
+export { fetchVomsAc } from './voms-client';
+export type { FetchVomsAcOptions, FetchedVomsAc, VomsServerAddress } from './voms-client';
