@@ -60,20 +60,48 @@ export async function openAuditLog(opts: { file: string; maxBytes: number; keep:
     size = 0;
   };
 
-  const append = async (line: string) => {
-    const bytes = Buffer.from(line, 'utf8');
+  const append = async (bytes: Buffer) => {
     if (size > 0 && size + bytes.length > opts.maxBytes) await rotate();
     await fh.write(bytes);
     size += bytes.length;
+  };
+
+  // Group commit: while one write is on the disk thread, the lines that arrive wait in `pending`
+  // and go out together in the next write, so a burst of requests costs a few writes, not one
+  // round trip each queued behind the others. Each caller still resolves only once its own line
+  // is written (the answer is sent after its audit record, as before).
+  let pending: { line: string; done: { resolve: () => void; reject: (e: unknown) => void } }[] = [];
+  const flush = async () => {
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      // Lines of one batch stay in one file: a batch larger than the rotation size is split.
+      let i = 0;
+      while (i < batch.length) {
+        let j = i;
+        let bytes = 0;
+        while (j < batch.length && (j === i || bytes + Buffer.byteLength(batch[j].line) <= opts.maxBytes)) bytes += Buffer.byteLength(batch[j++].line);
+        const part = batch.slice(i, j);
+        try {
+          await append(Buffer.from(part.map((b) => b.line).join(''), 'utf8'));
+          for (const b of part) b.done.resolve();
+        } catch (e) {
+          for (const b of part) b.done.reject(e);
+        }
+        i = j;
+      }
+    }
   };
 
   return {
     write(record) {
       if (closed) return Promise.reject(new Error('the audit log is closed'));
       const line = JSON.stringify({ time: now().toISOString(), ...record }) + '\n';
-      const p = chain.then(() => append(line));
-      chain = p.catch(() => {});
-      return p;
+      return new Promise<void>((resolve, reject) => {
+        const idle = pending.length === 0;
+        pending.push({ line, done: { resolve, reject } });
+        if (idle) chain = chain.then(flush).catch(() => {});
+      });
     },
     async close() {
       if (closed) return;

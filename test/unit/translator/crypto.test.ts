@@ -75,6 +75,22 @@ describe('audit log', () => {
     for (const f of ['audit.log.1', 'audit.log.2']) expect(statSync(path.join(dir, 'sub', f)).size).toBeLessThanOrEqual(1024);
     await expect(log.write({ event: 'refused', client: 'x', status: 1, reason: 'y' })).rejects.toThrow(/closed/);
   });
+
+  it('a burst of concurrent records: each resolves once its own line is in the file, none lost, order kept, rotation bound kept', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'osg-tr-audit-'));
+    const file = path.join(dir, 'audit.log');
+    const log = await openAuditLog({ file, maxBytes: 4096, keep: 50, now: () => new Date('2026-01-01T00:00:00Z') });
+    const read = () => readdirSync(dir).filter((f) => f.startsWith('audit.log')).flatMap((f) => readFileSync(path.join(dir, f), 'utf8').trim().split('\n')).filter(Boolean);
+    const writes = Array.from({ length: 300 }, (_, i) =>
+      log.write({ event: 'refused', client: '192.0.2.1', status: 429, reason: `b${i}` }).then(() => read().some((l) => l.includes(`"b${i}"`))),
+    );
+    expect((await Promise.all(writes)).every(Boolean)).toBe(true);
+    await log.close();
+    const files = readdirSync(dir).filter((f) => f.startsWith('audit.log.')).sort((a, b) => Number(b.split('.').pop()) - Number(a.split('.').pop()));
+    const lines = [...files, 'audit.log'].flatMap((f) => readFileSync(path.join(dir, f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l).reason);
+    expect(lines).toEqual(Array.from({ length: 300 }, (_, i) => `b${i}`));
+    for (const f of files) expect(statSync(path.join(dir, f)).size).toBeLessThanOrEqual(4096);
+  });
 });
 
 describe('robot id', () => {
