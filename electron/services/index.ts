@@ -12,7 +12,8 @@ import { BackupService } from './backup/backup-service';
 import { backupHandlers } from './backup/backup-handlers';
 import { RegisterService, registerHandlers } from './register';
 import { WebRegistrationService, type RegistrationWindowOpener } from './web-registration';
-import { NextStepsService, ToolsService, nextStepsHandlers, toolsHandlers } from './next-steps/next-steps-handlers';
+import { NextStepsService, ToolsService, directoryVomsTarget, nextStepsHandlers, sandboxAwareVomsTarget, toolsHandlers } from './next-steps/next-steps-handlers';
+import { defaultTrustDir } from './proxy';
 import { protectHandlers } from './protect/protect-handlers';
 import { KeytarSecretStore } from './keychain/keytar-store';
 import { TrustService } from './trust/trust-service';
@@ -103,6 +104,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     homeDir: context.homeDir, journal, keys, now: context.now,
     currentVo: async () => (await vo.current())?.vo ?? null,
     emit: (fraction, label) => context.emit('progress', { task: 'proxy', fraction, label }),
+    vomsTarget: sandboxAwareVomsTarget(sandbox, directoryVomsTarget(() => defaultTrustDir({ ...process.env, HOME: context.homeDir }, context.homeDir))),
   });
   const tools = new ToolsService({ homeDir: context.homeDir, now: context.now });
   const upload = createUploadStep({

@@ -122,6 +122,17 @@ export interface ProxySourceView {
   readonly problem?: string;
 }
 
+/** Whether "Make proxy" can ask the VO's VOMS server for VO attributes (voms-proxy-init -voms <vo>). */
+export interface VomsOfferView {
+  readonly vo: string;
+  /** `host:port` of the VO's VOMS server. */
+  readonly server: string;
+  /** The Register step says you are a member: VO attributes can be asked for (the checkbox starts on). */
+  readonly available: boolean;
+  /** Why not, when not available (e.g. register first). */
+  readonly reason?: string;
+}
+
 export interface NextStepsOverview {
   readonly sources: readonly ProxySourceView[];
   /** Where the proxy goes: $X509_USER_PROXY or /tmp/x509up_u<uid>. */
@@ -137,6 +148,8 @@ export interface NextStepsOverview {
   readonly missing: { readonly step: StepId; readonly reason: string } | null;
   readonly defaults: { readonly hours: number; readonly bits: number; readonly maxHours: number; readonly keySizes: readonly number[] };
   readonly commands: readonly CommandBlock[];
+  /** The chosen VO's VOMS server, when it lists one (null: a plain proxy only). */
+  readonly voms?: VomsOfferView | null;
 }
 
 export const proxySourceKindSchema = z.enum(['app', 'globus']);
@@ -147,6 +160,8 @@ export const proxyMakeInput = z
     hours: z.number().int('must be a whole number of hours').min(1, 'must be at least 1 hour').max(PROXY_MAX_HOURS, `must be at most ${PROXY_MAX_HOURS} hours (a week)`).default(PROXY_DEFAULT_HOURS),
     bits: z.number().int().refine((b) => (PROXY_KEY_SIZES as readonly number[]).includes(b), 'must be 2048, 3072 or 4096').default(2048),
     limited: z.boolean().default(false),
+    /** With the VO's attributes (voms-proxy-init -voms <vo>); default: when the overview says available. */
+    voms: z.boolean().optional(),
     /** Typed by the user; goes in only. */
     passphrase: z.string().max(1024, 'is too long').optional(),
   })
@@ -159,7 +174,7 @@ export const nextStepsProcedures = {
   }),
   proxyMake: procedure<ProxyReport>()({
     input: proxyMakeInput,
-    summary: 'Makes an RFC 3820 proxy from the chosen credential (key unlocked in the services), writes it 0600 to the proxy path, then inspects and verifies it.',
+    summary: 'Makes an RFC 3820 proxy from the chosen credential (key unlocked in the services), with the VO’s attribute certificate from its VOMS server when asked, writes it 0600 to the proxy path, then inspects and verifies it.',
   }),
   proxyInspect: procedure<ProxyReport | null>()({
     input: z.object({}).strict(),

@@ -4,6 +4,7 @@ import type { ToolsService } from './tools-service';
 
 export { NextStepsService, type CredentialKeys, type NextStepsOptions } from './next-steps-service';
 export { ToolsService, type ToolsOptions } from './tools-service';
+export { sandboxAwareVomsTarget, directoryVomsTarget, type VomsTargetLookup, type VomsTarget } from './voms-offer';
 
 /** The Next steps procedures of the contract (step 8: make, show and verify a proxy). */
 export function nextStepsHandlers(svc: NextStepsService): Pick<Handlers, 'proxyOverview' | 'proxyMake' | 'proxyInspect'> {

@@ -22,6 +22,7 @@ import {
 } from '../proxy';
 import { fileMode, toInfoView, verifyToView } from './proxy-views';
 import { testJobCommands } from './test-job';
+import { directoryVomsTarget, fetchAcFor, vomsOffer, type VomsTargetLookup } from './voms-offer';
 
 /** How the stored credential's key is opened (the Request step's KeyProtection fits). */
 export interface CredentialKeys {
@@ -41,6 +42,8 @@ export interface NextStepsOptions {
   readonly currentVo: () => Promise<VoEntry | null>;
   readonly now: () => Date;
   readonly emit?: (fraction: number | null, label: string) => void;
+  /** The VOMS server of a VO (default: the directory's first, trusted through the CA folder; the sandbox passes its running one). */
+  readonly vomsTarget?: VomsTargetLookup;
 }
 
 export interface MakeInput {
@@ -48,6 +51,8 @@ export interface MakeInput {
   readonly hours: number;
   readonly bits: number;
   readonly limited: boolean;
+  /** With the VO's attributes (default: when available). */
+  readonly voms?: boolean;
   readonly passphrase?: string;
 }
 
@@ -63,6 +68,10 @@ export class NextStepsService {
   constructor(private readonly o: NextStepsOptions) {
     this.env = { ...(o.env ?? process.env), HOME: o.homeDir };
     this.proxy = new ProxyService({ homeDir: o.homeDir, env: this.env, uid: o.uid, now: o.now });
+  }
+
+  private vomsLookup(): VomsTargetLookup {
+    return this.o.vomsTarget ?? directoryVomsTarget(() => this.trustDir());
   }
 
   get proxyPath(): string {
@@ -180,6 +189,7 @@ export class NextStepsService {
         vo: await this.o.currentVo(),
         uploadedTo: await this.lastUpload(),
       }),
+      voms: (await vomsOffer(await this.o.currentVo(), this.o.journal, this.vomsLookup()).catch(() => ({ view: null }))).view,
     };
   }
 
@@ -209,6 +219,16 @@ export class NextStepsService {
     const opts = { hours: input.hours, bits: input.bits, limited: input.limited, now: this.o.now() };
     let shortened: boolean;
     let summarySubject: string;
+    const vo = await this.o.currentVo();
+    const offer = input.voms === false ? null : await vomsOffer(vo, this.o.journal, this.vomsLookup());
+    if (input.voms === true && !offer?.view) throw new OnboardError('VOMS_NO_SERVER', { vo: vo?.name ?? 'your VO' });
+    if (input.voms === true && offer?.view && !offer.view.available) throw new OnboardError('VOMS_NOT_MEMBER', { vo: offer.view.vo, dn: 'your certificate' });
+    const withVoms = vo !== null && offer?.view?.available === true;
+    const acFor = async (certPem: string, key: KeyObject): Promise<Buffer[] | undefined> => {
+      if (!withVoms) return undefined;
+      this.emit(0.2, `Asking the VOMS server of ${vo.name} for your VO attributes`);
+      return [await fetchAcFor(vo, offer!.target, certPem, key, input.hours, this.o.now)];
+    };
     this.emit(0.1, 'Opening your key');
     if (input.source === 'app') {
       const cred = await this.appCredential();
@@ -221,7 +241,8 @@ export class NextStepsService {
       this.emit(0.3, `Making an RSA-${input.bits} key for the proxy and signing it`);
       // Roots come from the trusted CA folder, as grid-proxy-init does: only intermediates go in the file.
       const intermediates = chain.filter((c: X509Certificate) => !c.checkIssued(c)).map((c) => c.toString());
-      const proxy = await createProxy({ issuerCert: certificate.toString(), issuerKey: key, chain: intermediates, ...opts });
+      const vomsAcs = await acFor(certificate.toString() + intermediates.join(''), key);
+      const proxy = await createProxy({ issuerCert: certificate.toString(), issuerKey: key, chain: intermediates, ...opts, vomsAcs });
       this.emit(0.8, `Writing ${file}`);
       await writeProxyFile(file, proxy.pem);
       shortened = proxy.shortened;
@@ -237,7 +258,7 @@ export class NextStepsService {
         return input.passphrase;
       };
       this.emit(0.3, `Making an RSA-${input.bits} key for the proxy and signing it`);
-      const made = await this.proxy.makeProxy({ passphrase, ...opts, out: file });
+      const made = await this.proxy.makeProxy({ passphrase, ...opts, out: file, vomsAcs: withVoms ? acFor : undefined });
       shortened = made.shortened;
       summarySubject = made.subject;
     }
@@ -248,9 +269,10 @@ export class NextStepsService {
         lastProxy: {
           file, source: input.source, subject: summarySubject, identity: report.info.identity, notAfter: report.info.notAfter,
           madeAt: this.o.now().toISOString(), bits: input.bits, hours: input.hours, limited: input.limited, verified: report.verification.valid,
+          vo: report.info.vo.map((v) => v.vo),
         },
       };
-      this.o.journal.setStep(j, 'nextSteps', 'done', `proxy for ${input.hours} h${input.limited ? ' (limited)' : ''}`);
+      this.o.journal.setStep(j, 'nextSteps', 'done', `proxy for ${input.hours} h${input.limited ? ' (limited)' : ''}${withVoms ? ` with VO ${vo.name} attributes` : ''}`);
     });
     this.emit(1, report.verification.valid ? 'Proxy made and verified' : 'Proxy made; verification found problems');
     return report;

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { pemEncode } from './pem';
 import { OnboardError } from '../../../shared/errors';
 import type { SecretStore } from '../keychain/secret-store';
 import { endEntityOf, loadUserCredential } from './cert-input';
@@ -59,6 +61,8 @@ export class ProxyService {
 
   async makeProxy(o: {
     certFile?: string; keyFile?: string; passphrase?: string | (() => Promise<string>); hours?: number; bits?: number; limited?: boolean; out?: string;
+    /** VOMS ACs to carry, or a function getting them with the unlocked credential (certificate PEM + chain, key). */
+    vomsAcs?: readonly Buffer[] | ((certPem: string, key: KeyObject) => Promise<readonly Buffer[] | undefined>);
   } = {}): Promise<MadeProxy> {
     const defaults = defaultUserCredentialPaths(this.env, this.opts.homeDir);
     const pass = o.passphrase;
@@ -71,7 +75,10 @@ export class ProxyService {
       passphrase: typeof pass === 'function' ? pass : async () => pass ?? '',
     });
     const now = this.opts.now?.() ?? new Date();
-    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours: o.hours, limited: o.limited, now, proxyKey });
+    const vomsAcs = typeof o.vomsAcs === 'function'
+      ? await o.vomsAcs([cred.certificate, ...cred.chain].map((c) => pemEncode('CERTIFICATE', c.der)).join(''), cred.key)
+      : o.vomsAcs;
+    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours: o.hours, limited: o.limited, now, proxyKey, vomsAcs });
     const file = o.out ?? this.proxyPath();
     await writeProxyFile(file, proxy.pem);
     return {
