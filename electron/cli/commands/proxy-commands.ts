@@ -7,8 +7,8 @@ import type { CliCommand } from '../io';
 export const proxyCommands: readonly CliCommand[] = [
   {
     words: ['proxy', 'init'],
-    summary: 'Make an RFC 3820 proxy from usercert.pem/userkey.pem (as grid-proxy-init), written to $X509_USER_PROXY or /tmp/x509up_u<uid>',
-    usage: 'osg-onboard proxy init [--cert FILE] [--key FILE] [--out FILE] [--hours H] [--bits 2048|3072|4096] [--limited] [--pwstdin] [--json]',
+    summary: 'Make an RFC 3820 proxy from usercert.pem/userkey.pem (as grid-proxy-init; with --voms, as voms-proxy-init -voms), written to $X509_USER_PROXY or /tmp/x509up_u<uid>',
+    usage: 'osg-onboard proxy init [--voms VO[:FQAN]] [--cert FILE] [--key FILE] [--out FILE] [--hours H] [--bits 2048|3072|4096] [--limited] [--pwstdin] [--json]',
     load: async () => (await import('./proxy')).proxyInit,
   },
   {

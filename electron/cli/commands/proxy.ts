@@ -30,12 +30,15 @@ export async function proxyInit(io: CliIo): Promise<number> {
     options: {
       cert: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, hours: { type: 'string' },
       bits: { type: 'string' }, limited: { type: 'boolean' }, pwstdin: { type: 'boolean' }, json: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
+      quiet: { type: 'boolean', short: 'q' }, voms: { type: 'string' },
     },
     allowPositionals: false,
   });
   const json = values.json ?? false;
   try {
+    // `--voms <vo>[:<fqan>]` as voms-proxy-init takes it.
+    const vomsArg = values.voms !== undefined ? /^([^:]+)(?::(.+))?$/.exec(values.voms) : undefined;
+    if (values.voms !== undefined && !vomsArg) throw new OnboardError('INVALID_INPUT', { field: '--voms', detail: 'give the VO name, e.g. --voms cms or --voms cms:/cms/Role=production' });
     const hours = positiveNumber(values.hours, '--hours', 12);
     const bits = bitsOption(values.bits);
     // The RSA key is most of the run: start it now on the thread pool, while this thread loads the
@@ -59,14 +62,30 @@ export async function proxyInit(io: CliIo): Promise<number> {
     });
     const out = values.out ?? files.defaultProxyPath(io.env);
     const policy = files.proxyFileWritePolicy(out); // never rejects
-    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours, limited: values.limited, proxyKey: pendingKey });
+    let vomsAcs: Buffer[] | undefined;
+    let vo: { vo: string; fqans: readonly string[]; issuer: string } | undefined;
+    if (vomsArg) {
+      // Only a VOMS proxy loads the VOMS client (plain `proxy init` stays lean).
+      const [voms, { defaultTrustDir }, { loadTrustDir }, { pemEncode }] = await Promise.all([
+        import('../../services/voms'), import('../../services/proxy/proxy-file'), import('../../services/proxy/trust-dir'), import('../../services/proxy/pem'),
+      ]);
+      const server = await voms.findVomsServer(vomsArg[1], io.env);
+      const trust = await loadTrustDir(await defaultTrustDir(io.env));
+      const got = await voms.fetchVomsAc({
+        vo: vomsArg[1], server, certPem: [cred.certificate, ...cred.chain].map((c) => pemEncode('CERTIFICATE', c.der)).join(''), key: cred.key,
+        trustedCaPems: trust.certificates.map((c) => pemEncode('CERTIFICATE', c.der)), fqans: vomsArg[2] ? [vomsArg[2]] : undefined, lifetimeSeconds: hours * 3600,
+      });
+      vomsAcs = [got.der];
+      vo = { vo: got.ac.vo, fqans: got.ac.fqans, issuer: got.ac.issuer };
+    }
+    const proxy = await createProxy({ issuerCert: cred.certificate, issuerKey: cred.key, chain: cred.chain, hours, limited: values.limited, proxyKey: pendingKey, vomsAcs });
     await files.writeProxyFile(out, proxy.pem, policy);
     const identity = endEntityOf([cred.certificate, ...cred.chain]).subjectDn;
     if (json) {
-      printJson(io, { file: out, subject: proxy.subject, identity, notAfter: proxy.notAfter.toISOString(), policy: proxy.policy, shortened: proxy.shortened });
+      printJson(io, { file: out, subject: proxy.subject, identity, notAfter: proxy.notAfter.toISOString(), policy: proxy.policy, shortened: proxy.shortened, ...(vo ? { vo } : {}) });
     } else if (!values.quiet) {
       if (proxy.shortened) io.stderr.write(`Warning: the signing certificate ends ${cred.certificate.notAfter.toISOString()}, before the ${hours} hours asked for; the proxy ends then.\n`);
-      io.stdout.write(`Your identity: ${identity}\nProxy written to ${out}\nYour proxy is valid until: ${proxy.notAfter.toString()}\n`);
+      io.stdout.write(`Your identity: ${identity}\n${vo ? `VO ${vo.vo} attributes (from ${vo.issuer}): ${vo.fqans.join(', ')}\n` : ''}Proxy written to ${out}\nYour proxy is valid until: ${proxy.notAfter.toString()}\n`);
     }
     return 0;
   } catch (e) {

@@ -17,3 +17,4 @@ export { parseFqan, parseFqanList, longFqan, shortFqan } from './fqan';
 export type { Fqan } from './fqan';
 export { fetchVomsAc } from './voms-client';
 export type { FetchVomsAcOptions, FetchedVomsAc, VomsServerAddress } from './voms-client';
+export { findVomsServer, parseVomsesLine } from './vomses-config';

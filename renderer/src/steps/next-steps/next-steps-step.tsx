@@ -51,6 +51,8 @@ export function NextStepsStep({ goTo }: StepProps) {
   const [hours, setHours] = useState('12');
   const [bits, setBits] = useState(2048);
   const [limited, setLimited] = useState(false);
+  /** "with VO attributes": null until the user touches it (then it follows the offer: on when available). */
+  const [withVoms, setWithVoms] = useState<boolean | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -79,12 +81,17 @@ export function NextStepsStep({ goTo }: StepProps) {
   const maxHours = overview?.defaults.maxHours ?? 168;
   const hoursProblem = !/^\d+$/.test(hours) || hoursNumber < 1 || hoursNumber > maxHours ? `A whole number of hours from 1 to ${maxHours}.` : null;
 
+  const vomsOffer = overview?.voms ?? null;
+  const vomsOn = vomsOffer?.available === true && (withVoms ?? true);
+
   const make = async () => {
     if (!chosen) return;
     setBusy(true);
     setError(null);
     try {
-      const r = await api.proxyMake({ source: chosen.kind, hours: hoursNumber, bits, limited, ...(needsPassphrase ? { passphrase } : {}) });
+      const r = await api.proxyMake({
+        source: chosen.kind, hours: hoursNumber, bits, limited, ...(vomsOffer ? { voms: vomsOn } : {}), ...(needsPassphrase ? { passphrase } : {}),
+      });
       setReport(r);
       setPassphrase('');
       const o = await api.proxyOverview({});
@@ -170,6 +177,17 @@ export function NextStepsStep({ goTo }: StepProps) {
                 <FormControlLabel control={<Checkbox checked={limited} onChange={(e) => setLimited(e.target.checked)} slotProps={{ input: { 'data-testid': 'proxy-limited' } as Record<string, string> }} />} label="Limited proxy" />
                 <FormHelperText sx={{ mt: 0 }}>May move data, may not start jobs (grid-proxy-init -limited).</FormHelperText>
               </FormControl>
+              {vomsOffer && (
+                <FormControl>
+                  <FormControlLabel
+                    control={<Checkbox checked={vomsOn} disabled={!vomsOffer.available} onChange={(e) => setWithVoms(e.target.checked)} slotProps={{ input: { 'data-testid': 'proxy-voms' } as Record<string, string> }} />}
+                    label={`with VO attributes (like voms-proxy-init -voms ${vomsOffer.vo})`}
+                  />
+                  <FormHelperText sx={{ mt: 0 }} data-testid="proxy-voms-help">
+                    {vomsOffer.available ? `Asks the VOMS server ${vomsOffer.server} for your ${vomsOffer.vo} membership.` : vomsOffer.reason}
+                  </FormHelperText>
+                </FormControl>
+              )}
             </Stack>
             {needsPassphrase && (
               <TextField
