@@ -160,9 +160,9 @@ describe('Register step (browser mode, sandbox VO)', () => {
     expect(fqans).toContain('/sandbox');
     expect(fqans).toContain('/sandbox/analysis');
     expect(await page.getByTestId('member-dn-check').textContent()).toBe('The DN listed is the one for the certificate that you just got.');
-    // The sandbox VO has no VOMS server: nothing is written to ~/.glite, and the step says why.
-    expect(await page.getByTestId('register-vomses-reason').textContent()).toContain('no VOMS server');
-    expect(existsSync(path.join(home, '.glite'))).toBe(false);
+    // The sandbox VO's running VOMS server goes into ~/.glite (vomses line + .lsc), as for a real VO.
+    expect(await page.getByTestId('register-vomses').textContent()).toContain(path.join(home, '.glite', 'vomses', 'sandbox'));
+    expect(existsSync(path.join(home, '.glite', 'vomses', 'sandbox'))).toBe(true);
     expect(await page.getByTestId('caption-register').textContent()).toBe('member of sandbox');
     await scanState(page, 'member');
     keepForReadme(path.join(shots, 'register-member-light.png'), 'register.png');

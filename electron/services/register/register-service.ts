@@ -97,7 +97,9 @@ export class RegisterService {
     let section = readRegisterSection(await this.o.journal.read(), vo.name);
     if (section && kind === 'voms-admin' && section.credentialId !== held?.record.id) section = null;
     return {
-      vo,
+      // The sandbox VO's VOMS server is the running one (its CA name and port are per install):
+      // the vomses line and .lsc the member step writes are what the server really is.
+      vo: voms?.vomsServer ? { ...vo, vomsServers: [voms.vomsServer] } : vo,
       kind,
       url: voms?.voUrl ?? vo.registration.url,
       held,

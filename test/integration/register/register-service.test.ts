@@ -161,10 +161,15 @@ describe('Register procedures against the sandbox VO', () => {
     expect(v.member).toMatchObject({ name: 'Jane', surname: 'Doe', emailAddress: 'jane@example.org', status: 'active', dnMatches: true });
     expect(v.member?.certificates).toEqual([{ subject: jane.subject, issuer: jane.issuer, suspended: false }]);
     expect(v.member?.fqans).toEqual(expect.arrayContaining(['/sandbox', '/sandbox/analysis']));
-    // The sandbox VO has no VOMS server: nothing is written to ~/.glite, and the reason is given.
-    expect(v.vomses?.files).toEqual([]);
-    expect(v.vomses?.reason).toMatch(/no VOMS server/);
-    expect(existsSync(path.join(homeDir, '.glite'))).toBe(false);
+    // The sandbox VO's running VOMS server goes into ~/.glite: vomses line and .lsc (its DN, then the sandbox CA's).
+    const server = voms.vomsServer!;
+    expect(v.vomses?.files.map((f) => f.path)).toEqual([
+      path.join(homeDir, '.glite', 'vomses', 'sandbox'),
+      path.join(homeDir, '.glite', 'vomsdir', 'sandbox', `${server.host}.lsc`),
+    ]);
+    expect(readFileSync(path.join(homeDir, '.glite', 'vomses', 'sandbox'), 'utf8')).toBe(`"sandbox" "${server.host}" "${server.port}" "${server.dn}" "sandbox"\n`);
+    expect(readFileSync(path.join(homeDir, '.glite', 'vomsdir', 'sandbox', `${server.host}.lsc`), 'utf8')).toBe(`${server.dn}\n${server.caDn}\n`);
+    expect(server.caDn).toBe((await app.sandbox.material()).subject);
     expect((await app.journal.read()).steps.register).toMatchObject({ status: 'done', summary: 'member of sandbox' });
   });
 
