@@ -351,10 +351,13 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
     expect(await page.getByTestId('proxy-path').textContent()).toBe(seen.proxy);
     expect(await page.getByTestId('source-app').isChecked()).toBe(true);
     expect(await page.getByTestId('proxy-passphrase').count()).toBe(0);
+    // A member of the sandbox VO (step 6): "with VO attributes" starts on, as voms-proxy-init -voms sandbox.
+    expect(await page.getByTestId('proxy-voms').isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Make proxy' }).click();
     const card = page.getByTestId('proxy-card');
     await card.waitFor({ timeout: 60_000 });
     expect(await card.getByTestId('info-identity').first().textContent()).toBe(seen.subject);
+    expect(await card.getByTestId('info-vo').first().textContent()).toContain('VO sandbox');
     expect(await page.getByTestId('proxy-verification').getAttribute('data-valid')).toBe('true');
     await shot('next-steps');
 
