@@ -34,11 +34,13 @@ describe('the journal shared by the app and the CLI', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'osg-journal-'));
     const app = new Journal(dir);
     let childDone = false;
-    const child = run(process.execPath, ['--import', 'tsx', writer, dir, 'cli', '60'], { timeout: 60_000 }).finally(() => (childDone = true));
-    // The app writes for as long as the CLI does (bounded: 400 writes, 60 s).
-    let mine = 0;
+    const child = run(process.execPath, ['--import', 'tsx', writer, dir, 'cli', '60', '5'], { timeout: 60_000 }).finally(() => (childDone = true));
+    // Wait (bounded) for the CLI's first entry, then write for as long as it does: the two really
+    // overlap, whatever the time the child takes to start on a loaded machine.
     const until = Date.now() + 60_000;
-    while (!childDone && mine < 400 && Date.now() < until) {
+    while (!childDone && Date.now() < until && !(await app.read()).history.some((h) => h.event.startsWith('cli-'))) await new Promise((r) => setTimeout(r, 5));
+    let mine = 0;
+    while (!childDone && mine < 300 && Date.now() < until) {
       const i = mine++;
       await app.update((j) => app.record(j, 'test', `app-${i}`));
     }
