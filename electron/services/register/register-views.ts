@@ -61,7 +61,7 @@ export function registerSummary(s: RegisterSection): string {
 /** Why no vomses file is written for a VO that lists no VOMS server. */
 export function noVomsServerReason(vo: VoEntry): string {
   return vo.sandbox
-    ? 'The sandbox VO runs no VOMS server (it issues no VOMS attributes), so nothing was written to ~/.glite.'
+    ? 'The sandbox’s VOMS server was not running, so nothing was written to ~/.glite; open the Register step again once the app runs in sandbox mode.'
     : `The directory lists no VOMS server for ${vo.displayName}, so nothing was written to ~/.glite. Ask the VO for its vomses line if you need VOMS proxies.`;
 }
 
