@@ -41,6 +41,8 @@ export interface NssEntry {
 export interface NssInventory {
   readonly entries: readonly NssEntry[];
   readonly bySha256: ReadonlyMap<string, NssEntry>;
+  /** Nicknames whose certificates could not be exported (twice): what they hold is unknown. */
+  readonly unreadable?: ReadonlySet<string>;
 }
 
 /** Parses `certutil -L` (nickname column, then `SSL,S/MIME,JAR/XPI` trust). */
@@ -97,9 +99,16 @@ export class Certutil {
     const entries = await this.list(db);
     const bySha256 = new Map<string, NssEntry>();
     const shared = new Set<string>();
+    const unreadable = new Set<string>();
     for (const e of entries) {
-      const r = await this.run(['-L', '-d', db, '-n', e.nickname, '-a']);
-      if (r.code !== 0) continue;
+      // One retry for a database busy with another program; an entry still unreadable is listed
+      // (undo must not take "not found" for "not there").
+      let r = await this.run(['-L', '-d', db, '-n', e.nickname, '-a']);
+      if (r.code !== 0) r = await this.run(['-L', '-d', db, '-n', e.nickname, '-a']);
+      if (r.code !== 0) {
+        unreadable.add(e.nickname);
+        continue;
+      }
       let ders: Uint8Array[] = [];
       try {
         ders = pemBlocks(r.stdout);
@@ -114,7 +123,7 @@ export class Certutil {
         else shared.delete(fp);
       }
     }
-    return { entries, bySha256 };
+    return { entries, bySha256, unreadable };
   }
 
   /** True when changing the db needs its password (Firefox "Primary Password"). */

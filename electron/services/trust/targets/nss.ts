@@ -213,8 +213,11 @@ export const nssTarget: InstallTarget = {
       for (const u of [...entries].reverse()) {
         try {
           if (u.kind === 'nss-cert-added') {
-            const inv = await cu.inventory(u.db).catch(() => undefined);
-            const entry = inv?.bySha256.get(u.sha256);
+            const inv = await cu.inventory(u.db); // unreadable db: the undo fails (and can be tried again)
+            const entry = inv.bySha256.get(u.sha256);
+            if (!entry && inv.unreadable?.has(u.nickname)) {
+              throw new OnboardError('TRUST_NSS_FAILED', { db: u.db, detail: `“${u.nickname}” could not be read, so it was not removed; try Undo again` });
+            }
             if (!entry) continue;
             if (entry.nickname !== u.nickname) {
               notes.push(`${u.db}: the CA is now kept as “${entry.nickname}”, not by OSG Onboard; it was left in place.`);
