@@ -87,6 +87,9 @@ export class InstallRecords {
         // an unreadable record is skipped in the list; `undo <id>` reports it
       }
     }
-    return out;
+    // Newest first by the time recorded (milliseconds): ids carry whole seconds and a random
+    // suffix, so two installs in the same second sorted by id came out in random order — and
+    // "Undo the last install" then took back the one before.
+    return out.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   }
 }
