@@ -130,8 +130,38 @@ export async function loadOrCreateCa(dir: string, opts: { now?: Date; keyBits?: 
  * again when missing, near expiry, or from another CA.
  */
 export async function ensureServerCert(dir: string, ca: CaMaterial, now = new Date()): Promise<{ certPem: string; keyPem: string }> {
-  const keyPath = path.join(dir, CA_FILES.serverKey);
-  const certPath = path.join(dir, CA_FILES.serverCert);
+  return ensureIssuedCert(dir, ca, {
+    keyFile: CA_FILES.serverKey,
+    certFile: CA_FILES.serverCert,
+    key: 'ec',
+    subjectDn: `${SANDBOX_USER_BASE}/CN=localhost`,
+    lifetimeDays: SERVER_LIFETIME_DAYS,
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: [OIDS.serverAuth],
+    altNames: { dns: ['localhost'], ips: ['127.0.0.1', '::1'] },
+  }, now);
+}
+
+/** What a sandbox service certificate issued by the sandbox CA looks like, and where it is kept. */
+export interface IssuedCertProfile {
+  readonly keyFile: string;
+  readonly certFile: string;
+  /** `ec`: P-256; `rsa`: 2048 bits (e.g. VOMS, which signs ACs with sha256WithRSA). */
+  readonly key: 'ec' | 'rsa';
+  readonly subjectDn: string;
+  readonly lifetimeDays: number;
+  readonly keyUsage: Parameters<typeof keyUsage>[0];
+  readonly extKeyUsage: readonly string[];
+  readonly altNames: Parameters<typeof subjectAltName>[0];
+}
+
+/**
+ * A certificate the sandbox CA issues to one of the sandbox's own services (key 0600, cert 0644
+ * in `dir`); made again when missing, near expiry, or from another CA (a reset sandbox).
+ */
+export async function ensureIssuedCert(dir: string, ca: CaMaterial, profile: IssuedCertProfile, now = new Date()): Promise<{ certPem: string; keyPem: string }> {
+  const keyPath = path.join(dir, profile.keyFile);
+  const certPath = path.join(dir, profile.certFile);
   const [keyPem, certPem] = [await readIfExists(keyPath), await readIfExists(certPath)];
   if (keyPem && certPem) {
     try {
@@ -142,23 +172,25 @@ export async function ensureServerCert(dir: string, ca: CaMaterial, now = new Da
       /* unreadable: make a new pair below */
     }
   }
-  const { privateKey, publicKey } = await generateKeyPairAsync('ec', { namedCurve: 'prime256v1' });
+  const { privateKey, publicKey } = profile.key === 'ec'
+    ? await generateKeyPairAsync('ec', { namedCurve: 'prime256v1' })
+    : await generateKeyPairAsync('rsa', { modulusLength: 2048 });
   const spkiDer = publicKey.export({ type: 'spki', format: 'der' });
   const der = buildCertificate(
     {
       serial: randomSerial(),
       issuerDer: ca.subjectDer,
-      subjectDer: encodeName(parseSlashDn(`${SANDBOX_USER_BASE}/CN=localhost`)),
+      subjectDer: encodeName(parseSlashDn(profile.subjectDn)),
       spkiDer,
       notBefore: new Date(now.getTime() - BACKDATE_MS),
-      notAfter: new Date(Math.min(now.getTime() + SERVER_LIFETIME_DAYS * DAY, ca.notAfter.getTime())),
+      notAfter: new Date(Math.min(now.getTime() + profile.lifetimeDays * DAY, ca.notAfter.getTime())),
       extensions: [
         basicConstraints(false),
-        keyUsage(['digitalSignature']),
-        extKeyUsage(OIDS.serverAuth),
+        keyUsage(profile.keyUsage),
+        extKeyUsage(...profile.extKeyUsage),
         subjectKeyId(spkiDer),
         authorityKeyId(ca.keyId),
-        subjectAltName({ dns: ['localhost'], ips: ['127.0.0.1', '::1'] }),
+        subjectAltName(profile.altNames),
       ],
     },
     ca.key,
