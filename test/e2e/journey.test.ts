@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestBus, type TestBus } from '../helpers/keyring';
-import { SHOTS, callOnboard, chooseSandboxVo, openPage, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
+import { SHOTS, callOnboard, chooseSandboxVo, openPage, scanBothThemes, startSession, type E2eSession, approveOnSponsorPage } from '../helpers/journey';
 import { STEPS } from '../../shared/steps';
 import type { RegisterView } from '../../shared/contract';
 
@@ -202,11 +202,7 @@ describe('The whole journey through the UI (browser mode, sandbox, GNOME Keyring
 
     // The sponsor, in their own browser, approves request <id> on the sandbox sponsor page.
     const sponsorUrl = (await page.getByRole('link', { name: /sandbox sponsor page/ }).getAttribute('href'))!;
-    const sponsor = await openPage(s.browser, { ignoreHTTPSErrors: true });
-    await sponsor.goto(sponsorUrl);
-    await sponsor.getByRole('button', { name: `Approve ${requestId}` }).click();
-    await sponsor.getByText(`Request ${requestId} approved`).waitFor();
-    await sponsor.close();
+    await approveOnSponsorPage(s.browser, sponsorUrl, requestId);
 
     await page.getByText('Your certificate is issued').waitFor({ timeout: 60_000 });
     seen.subject = (await page.getByTestId('cert-subject').textContent())!.trim();

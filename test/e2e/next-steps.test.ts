@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { createPrivateKey } from 'node:crypto';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { keepForReadme, SHOTS as shots, callOnboard, scanBothThemes as scanThemes, startSession, type E2eSession } from '../helpers/journey';
+import { keepForReadme, SHOTS as shots, callOnboard, scanBothThemes as scanThemes, startSession, type E2eSession, approveOnSponsorPage } from '../helpers/journey';
 import { createGridCa, type GridCa, type IssuedCert } from '../helpers/grid-ca';
 
 const PASSPHRASE = 'Grid pass phrase 7';
@@ -284,15 +284,7 @@ describe('Next steps from the certificate the Request step stored (sandbox CA, p
       name: 'Grace Hopper', email: 'grace@example.edu', keyBits: 2048, agree: true, policySha256: preview.policy.sha256, keyPassphrase: KEY_PASSPHRASE,
     });
     expect(started.state).toBe('waiting');
-    const sponsorContext = await s.browser.newContext({ ignoreHTTPSErrors: true });
-    try {
-      const sponsor = await sponsorContext.newPage();
-      await sponsor.goto(started.sponsorUrl!);
-      await sponsor.getByRole('button', { name: `Approve ${started.requestId}` }).click();
-      await sponsor.getByText(`Request ${started.requestId} approved`).waitFor();
-    } finally {
-      await sponsorContext.close();
-    }
+    await approveOnSponsorPage(s.browser, started.sponsorUrl!, started.requestId!);
     await expect.poll(async () => (await call<{ state: string }>('requestStatus', {})).state, { timeout: 90_000, interval: 500 }).toBe('issued');
     subject = (await call<{ certificate: { subject: string } }>('requestStatus', {})).certificate.subject;
   });

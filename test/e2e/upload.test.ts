@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { keepForReadme, SHOTS as shots, callOnboard, openPage, scanBothThemes, startSession, type E2eSession } from '../helpers/journey';
+import { keepForReadme, SHOTS as shots, callOnboard, openPage, scanBothThemes, startSession, type E2eSession, approveOnSponsorPage } from '../helpers/journey';
 import { startTestBus, type TestBus } from '../helpers/keyring';
 import type { UploadDefaults } from '../../shared/contract';
 
@@ -244,15 +244,7 @@ describe('Upload step (browser mode, sandbox submit host)', () => {
     const started = await call<{ requestId?: string; sponsorUrl?: string }>('requestStart', {
       name: 'Rosalind Franklin', email: 'franklin@example.edu', keyBits: 2048, agree: true, policySha256: preview.policy.sha256,
     });
-    const sponsorContext = await s.browser.newContext({ ignoreHTTPSErrors: true });
-    try {
-      const sponsor = await sponsorContext.newPage();
-      await sponsor.goto(started.sponsorUrl!);
-      await sponsor.getByRole('button', { name: `Approve ${started.requestId}` }).click();
-      await sponsor.getByText(`Request ${started.requestId} approved`).waitFor();
-    } finally {
-      await sponsorContext.close();
-    }
+    await approveOnSponsorPage(s.browser, started.sponsorUrl!, started.requestId!);
     await expect.poll(async () => (await call<{ state: string }>('requestStatus', {})).state, { timeout: 90_000, interval: 500 }).toBe('issued');
     const saved = await call<{ path: string; rememberedIn?: string }>('backupWrite', {
       path: '~/backed-up/usercred.p12', password: BACKUP_PW, confirm: BACKUP_PW, format: 'modern', remember: true, importToBrowser: false,

@@ -194,3 +194,18 @@ export async function startSession(
   };
   return session;
 }
+
+/**
+ * The sponsor, in a browser of their own, approves request `requestId` on the sandbox sponsor
+ * page (its TLS certificate is the sandbox CA's, which that browser does not trust).
+ */
+export async function approveOnSponsorPage(browser: Browser, sponsorUrl: string, requestId: string): Promise<void> {
+  const sponsor = await openPage(browser, { ignoreHTTPSErrors: true });
+  try {
+    await sponsor.goto(sponsorUrl);
+    await sponsor.getByRole('button', { name: `Approve ${requestId}` }).click();
+    await sponsor.getByText(`Request ${requestId} approved`).waitFor();
+  } finally {
+    await sponsor.close();
+  }
+}
