@@ -3,11 +3,9 @@
 // with its message and stores nothing; a .p12 and the ~/.globus pair import; renew goes to the
 // real sandbox CA (simplereenroll, authenticated by the imported certificate) and lists the old one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../../helpers/web-app';
-import { makeWorld, type World } from './setup';
+import { makeWorld, runCli, type World } from './setup';
 import { globusPair, opensslP12, sandboxUser, type UserMaterial } from './import-fixtures';
 
 let world: World;
@@ -15,23 +13,7 @@ let ada: UserMaterial;
 const P12_PW = 'Copper kettle 9 horizon';
 const KEY_PW = 'maple thunder quiet 64';
 
-function cli(args: string[], stdin = '') {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'build', 'bin', 'osg-onboard.mjs'), ...args], {
-    cwd: ROOT,
-    input: stdin,
-    encoding: 'utf8',
-    timeout: 90_000,
-    env: {
-      ...process.env,
-      OSG_ONBOARD_FROM_SOURCE: '1',
-      OSG_ONBOARD_DATA: world.dataDir,
-      HOME: world.home,
-      DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(world.root, 'no-bus')}`,
-      X509_CERT_DIR: '',
-    },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const cli = (args: string[], stdin = '') => runCli(world, args, stdin);
 
 beforeAll(async () => {
   world = makeWorld('request-cli-import');

@@ -7,28 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../helpers/web-app';
-import { makeWorld, type World } from './setup';
+import { makeWorld, runCli, type World } from './setup';
 
 let world: World;
 const PASS = 'granite harbor pepper violet';
 
-function cli(args: string[], stdin = '') {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'build', 'bin', 'osg-onboard.mjs'), ...args], {
-    cwd: ROOT,
-    input: stdin,
-    encoding: 'utf8',
-    timeout: 90_000,
-    env: {
-      ...process.env,
-      OSG_ONBOARD_FROM_SOURCE: '1',
-      OSG_ONBOARD_DATA: world.dataDir,
-      HOME: world.home,
-      DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(world.root, 'no-bus')}`,
-      X509_CERT_DIR: '',
-    },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const cli = (args: string[], stdin = '') => runCli(world, args, stdin);
 
 beforeAll(() => {
   world = makeWorld('request-cli');

@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ROOT } from '../../helpers/web-app';
 import { Journal } from '../../../electron/services/journal/journal';
 import { VoService } from '../../../electron/services/vo/vo-service';
 import { KeyProtection } from '../../../electron/services/request/key-protection';
@@ -139,4 +141,23 @@ export async function until<T>(check: () => Promise<T | undefined> | T | undefin
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** `osg-onboard …` from source, as a real process on the world's data folder and HOME (no keychain, no session bus). */
+export function runCli(world: World, args: string[], stdin = '') {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'build', 'bin', 'osg-onboard.mjs'), ...args], {
+    cwd: ROOT,
+    input: stdin,
+    encoding: 'utf8',
+    timeout: 90_000,
+    env: {
+      ...process.env,
+      OSG_ONBOARD_FROM_SOURCE: '1',
+      OSG_ONBOARD_DATA: world.dataDir,
+      HOME: world.home,
+      DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(world.root, 'no-bus')}`,
+      X509_CERT_DIR: '',
+    },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr, json: () => JSON.parse(r.stdout) };
 }
